@@ -1,0 +1,35 @@
+package dev.affinity.gateway.balancer;
+
+import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.ServiceRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Per-service LoadBalancer child-context configuration: an {@link AffinityLoadBalancer} for
+ * affinity services, Spring Cloud's own round-robin for every other service. Deliberately not a
+ * {@code @Configuration}, so component scanning leaves it to the LoadBalancer child contexts.
+ */
+public class AffinityLoadBalancerClientConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ReactorLoadBalancer<ServiceInstance> reactorServiceInstanceLoadBalancer(
+            Environment environment, LoadBalancerClientFactory clientFactory, AffinityRegistry registry) {
+        String serviceId = environment.getRequiredProperty(LoadBalancerClientFactory.PROPERTY_NAME);
+        ObjectProvider<ServiceInstanceListSupplier> suppliers =
+                clientFactory.getLazyProvider(serviceId, ServiceInstanceListSupplier.class);
+        ServiceRegistry service = registry.service(serviceId);
+        if (service == null) {
+            return new RoundRobinLoadBalancer(suppliers, serviceId);
+        }
+        return new AffinityLoadBalancer(suppliers, service);
+    }
+}

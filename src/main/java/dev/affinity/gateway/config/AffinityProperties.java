@@ -1,0 +1,50 @@
+package dev.affinity.gateway.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The {@code affinity.*} configuration: the cookie shared by every service, and one entry per
+ * service that gets client affinity. Unknown keys and invalid values fail startup with a message
+ * naming the key.
+ */
+@ConfigurationProperties(prefix = AffinityProperties.PREFIX, ignoreUnknownFields = false)
+@Validated
+public class AffinityProperties {
+
+    /** Configuration prefix of the whole product. */
+    public static final String PREFIX = "affinity";
+
+    private static final Pattern SERVICE_ID = Pattern.compile("[A-Za-z0-9._-]+");
+
+    /** The affinity cookie: name, signing key and attributes. */
+    @Valid
+    private final CookieProperties cookie = new CookieProperties();
+
+    /**
+     * Services that get client affinity, by service id (the host of their {@code lb://} route URI).
+     * Services without an entry are routed exactly as plain Spring Cloud Gateway does.
+     */
+    @Valid
+    private final Map<String, ServiceProperties> services = new LinkedHashMap<>();
+
+    public CookieProperties getCookie() {
+        return this.cookie;
+    }
+
+    public Map<String, ServiceProperties> getServices() {
+        return this.services;
+    }
+
+    /** Service ids become cookie names and URI hosts, so they are restricted to token characters. */
+    @AssertTrue(message = "service ids under affinity.services must consist of letters, digits, '.', '_' or '-'")
+    public boolean isServiceIdsValid() {
+        return this.services.keySet().stream()
+                .allMatch(id -> SERVICE_ID.matcher(id).matches());
+    }
+}

@@ -1,0 +1,11 @@
+package dev.affinity.gateway.config;
+
+/** How an instance is picked for a new client or a stateless request. */
+public enum BalancerType {
+    /** Instances in turn: the fairest spread of new clients. */
+    ROUND_ROBIN,
+    /** A uniformly random available instance. */
+    RANDOM,
+    /** The instance with the fewest requests in flight; ties go round-robin. */
+    LEAST_REQUESTS
+}

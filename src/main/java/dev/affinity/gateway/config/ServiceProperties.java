@@ -1,0 +1,238 @@
+package dev.affinity.gateway.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** One affinity service ({@code affinity.services.<service-id>.*}). */
+public class ServiceProperties {
+
+    /** {@code sticky}, {@code stateless} or {@code failover} (Knox's classic active/standby). */
+    @NotNull
+    private AffinityMode mode = AffinityMode.STICKY;
+
+    /** How new clients and stateless requests are spread: {@code round-robin}, {@code random}, {@code least-requests}. */
+    @NotNull
+    private BalancerType balancer = BalancerType.ROUND_ROBIN;
+
+    /**
+     * Sticky mode only: a client pinned to an unavailable instance gets a 503 instead of being moved
+     * to another instance (its server-side session is gone; say so rather than hide it).
+     */
+    private boolean noFallback = false;
+
+    /**
+     * User-Agent substrings of clients that mishandle {@code Set-Cookie} (some ODBC/JDBC drivers):
+     * they get no cookie and are routed like {@code failover} mode, to the one active instance.
+     */
+    @NotNull
+    private List<String> cookielessUserAgents = new ArrayList<>();
+
+    /** Retrying a request on another instance. */
+    @Valid
+    private final Failover failover = new Failover();
+
+    /** Passive ejection and active health checks. */
+    @Valid
+    private final Health health = new Health();
+
+    @AssertTrue(message = "cookieless-user-agents entries must not be blank")
+    public boolean isCookielessUserAgentsValid() {
+        return this.cookielessUserAgents.stream().allMatch(s -> s != null && !s.isBlank());
+    }
+
+    public AffinityMode getMode() {
+        return this.mode;
+    }
+
+    public void setMode(AffinityMode mode) {
+        this.mode = mode;
+    }
+
+    public BalancerType getBalancer() {
+        return this.balancer;
+    }
+
+    public void setBalancer(BalancerType balancer) {
+        this.balancer = balancer;
+    }
+
+    public boolean isNoFallback() {
+        return this.noFallback;
+    }
+
+    public void setNoFallback(boolean noFallback) {
+        this.noFallback = noFallback;
+    }
+
+    public List<String> getCookielessUserAgents() {
+        return this.cookielessUserAgents;
+    }
+
+    public void setCookielessUserAgents(List<String> cookielessUserAgents) {
+        this.cookielessUserAgents = cookielessUserAgents;
+    }
+
+    public Failover getFailover() {
+        return this.failover;
+    }
+
+    public Health getHealth() {
+        return this.health;
+    }
+
+    /** {@code affinity.services.<id>.failover.*}. */
+    public static class Failover {
+
+        /** Instances tried per request, the first one included. */
+        @Min(1)
+        @Max(100)
+        private int maxAttempts = 3;
+
+        /** Non-blocking wait between two attempts. */
+        @NotNull
+        private Duration backoff = Duration.ZERO;
+
+        /**
+         * Whether POST and PATCH may also be retried after the request reached a backend (5xx, reset,
+         * read timeout). When false they fail over only when the connection was never established.
+         */
+        private boolean nonIdempotent = false;
+
+        @AssertTrue(message = "failover.backoff must be between 0 and 1m")
+        public boolean isBackoffValid() {
+            return !this.backoff.isNegative() && this.backoff.compareTo(Duration.ofMinutes(1)) <= 0;
+        }
+
+        public int getMaxAttempts() {
+            return this.maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getBackoff() {
+            return this.backoff;
+        }
+
+        public void setBackoff(Duration backoff) {
+            this.backoff = backoff;
+        }
+
+        public boolean isNonIdempotent() {
+            return this.nonIdempotent;
+        }
+
+        public void setNonIdempotent(boolean nonIdempotent) {
+            this.nonIdempotent = nonIdempotent;
+        }
+    }
+
+    /** {@code affinity.services.<id>.health.*}. */
+    public static class Health {
+
+        /** Path probed on every instance (any 2xx is healthy); unset means no active check. */
+        private @Nullable String path;
+
+        /** Time between two active checks of an instance. */
+        @NotNull
+        private Duration interval = Duration.ofSeconds(5);
+
+        /** Time an active check may take before it counts as failed. */
+        @NotNull
+        private Duration timeout = Duration.ofSeconds(2);
+
+        /** Consecutive failed active checks that mark an instance DOWN. */
+        @Min(1)
+        private int unhealthyThreshold = 2;
+
+        /** Consecutive passed active checks that mark a DOWN instance UP again. */
+        @Min(1)
+        private int healthyThreshold = 2;
+
+        /** Consecutive connect failures or 5xx responses that eject an instance; 0 disables passive ejection. */
+        @Min(0)
+        private int passiveFailures = 3;
+
+        /** How long an instance is first ejected for; doubles on each repeat, capped at 32 times. */
+        @NotNull
+        private Duration ejection = Duration.ofSeconds(10);
+
+        @AssertTrue(message = "health.path must start with '/'")
+        public boolean isPathValid() {
+            return this.path == null || this.path.startsWith("/");
+        }
+
+        @AssertTrue(message = "health.interval, health.timeout and health.ejection must be positive")
+        public boolean isDurationsPositive() {
+            return isPositive(this.interval) && isPositive(this.timeout) && isPositive(this.ejection);
+        }
+
+        private static boolean isPositive(Duration duration) {
+            return !duration.isNegative() && !duration.isZero();
+        }
+
+        public @Nullable String getPath() {
+            return this.path;
+        }
+
+        public void setPath(@Nullable String path) {
+            this.path = (path == null || path.isBlank()) ? null : path;
+        }
+
+        public Duration getInterval() {
+            return this.interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public int getUnhealthyThreshold() {
+            return this.unhealthyThreshold;
+        }
+
+        public void setUnhealthyThreshold(int unhealthyThreshold) {
+            this.unhealthyThreshold = unhealthyThreshold;
+        }
+
+        public int getHealthyThreshold() {
+            return this.healthyThreshold;
+        }
+
+        public void setHealthyThreshold(int healthyThreshold) {
+            this.healthyThreshold = healthyThreshold;
+        }
+
+        public int getPassiveFailures() {
+            return this.passiveFailures;
+        }
+
+        public void setPassiveFailures(int passiveFailures) {
+            this.passiveFailures = passiveFailures;
+        }
+
+        public Duration getEjection() {
+            return this.ejection;
+        }
+
+        public void setEjection(Duration ejection) {
+            this.ejection = ejection;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.affinity.gateway.cookie;
+
+import java.util.List;
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * Derives the cookie values that name an instance. Called only when an instance snapshot is built,
+ * never per request: the request path looks the values up in a map.
+ */
+public interface CookieValues {
+
+    /** The value issued today for this instance of this service. */
+    String current(String serviceId, ServiceInstance instance);
+
+    /** Values still honoured (then re-issued) for this instance, made with earlier keys. */
+    List<String> previous(String serviceId, ServiceInstance instance);
+}

@@ -1,0 +1,41 @@
+package dev.affinity.gateway.cookie;
+
+import java.net.URI;
+import org.springframework.cloud.client.ServiceInstance;
+
+/** The stable names of an instance: what its cookie signs, and what operators call it. */
+public final class InstanceKeys {
+
+    /** Instance metadata key holding the URL Apache Knox hashed for this instance. */
+    public static final String KNOX_URL_METADATA = "knox-url";
+
+    private InstanceKeys() {}
+
+    /** The signed identity: the configured {@code instance-id}, else {@code scheme://host:port}. */
+    public static String cookieKey(ServiceInstance instance) {
+        String id = instance.getInstanceId();
+        if (id != null && !id.isBlank()) {
+            return id;
+        }
+        return instance.getScheme() + "://" + instance.getHost() + ":" + instance.getPort();
+    }
+
+    /** The operator-facing id, safe in a URL path: {@code instance-id}, else {@code host:port}. */
+    public static String id(ServiceInstance instance) {
+        String id = instance.getInstanceId();
+        if (id != null && !id.isBlank()) {
+            return id.replace('/', '_');
+        }
+        return instance.getHost() + ":" + instance.getPort();
+    }
+
+    /** The URL Knox hashed: metadata {@code knox-url}, else the instance URI. */
+    public static String knoxUrl(ServiceInstance instance) {
+        String url = instance.getMetadata().get(KNOX_URL_METADATA);
+        if (url != null && !url.isBlank()) {
+            return url;
+        }
+        URI uri = instance.getUri();
+        return uri.toString();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.affinity.gateway.registry;
+
+/**
+ * One instance's counters. {@code requests = stickyHits + newAssignments + failoversIn}: every
+ * request an instance served is exactly one of those.
+ *
+ * @param requests requests this instance served
+ * @param stickyHits requests whose cookie named this instance
+ * @param newAssignments requests given to this instance without a usable cookie (new, rejected, stateless)
+ * @param failoversIn requests moved here from another instance
+ * @param failoversOut requests moved away from this instance (unavailable or failed)
+ * @param errors failed exchanges with this instance (connect failures, resets, timeouts, 5xx)
+ */
+public record InstanceCounters(
+        long requests, long stickyHits, long newAssignments, long failoversIn, long failoversOut, long errors) {}

@@ -1,0 +1,236 @@
+package dev.affinity.gateway.registry;
+
+import dev.affinity.gateway.config.AffinityMode;
+import dev.affinity.gateway.config.ServiceProperties;
+import dev.affinity.gateway.cookie.CookieValues;
+import dev.affinity.gateway.cookie.InstanceKeys;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * The one place that holds a service's instance state and counters; read by the balancer, the
+ * filter, Actuator and Micrometer. Holds nothing per client.
+ */
+public final class ServiceRegistry {
+
+    private final String serviceId;
+
+    private final ServiceProperties settings;
+
+    private final String cookieName;
+
+    private final CookieValues cookieValues;
+
+    private final LongSupplier nanoClock;
+
+    private final List<String> cookielessAgents;
+
+    private final Map<String, InstanceState> states = new ConcurrentHashMap<>();
+
+    private final LongAdder cookieRejects = new LongAdder();
+
+    private final LongAdder unavailable = new LongAdder();
+
+    private volatile Snapshot snapshot = Snapshot.EMPTY;
+
+    private volatile @Nullable InstanceState active;
+
+    public ServiceRegistry(
+            String serviceId,
+            ServiceProperties settings,
+            String cookieName,
+            CookieValues cookieValues,
+            LongSupplier nanoClock) {
+        this.serviceId = serviceId;
+        this.settings = settings;
+        this.cookieName = cookieName;
+        this.cookieValues = cookieValues;
+        this.nanoClock = nanoClock;
+        this.cookielessAgents = settings.getCookielessUserAgents().stream()
+                .map(s -> s.toLowerCase(Locale.ROOT))
+                .toList();
+    }
+
+    public String serviceId() {
+        return this.serviceId;
+    }
+
+    public ServiceProperties settings() {
+        return this.settings;
+    }
+
+    public AffinityMode mode() {
+        return this.settings.getMode();
+    }
+
+    /** Whether clients of this service are pinned by cookie (sticky mode). */
+    public boolean usesCookie() {
+        return this.settings.getMode() == AffinityMode.STICKY;
+    }
+
+    /** {@code <name-prefix>-<service id>}. */
+    public String cookieName() {
+        return this.cookieName;
+    }
+
+    public Snapshot snapshot() {
+        return this.snapshot;
+    }
+
+    /**
+     * Returns the snapshot for the discovered list, rebuilding it only when the list changed. Cheap
+     * when unchanged: an identity comparison, then at worst an equality check.
+     */
+    public Snapshot refresh(List<ServiceInstance> discovered) {
+        Snapshot current = this.snapshot;
+        if (current.source() == discovered || current.source().equals(discovered)) {
+            return current;
+        }
+        synchronized (this) {
+            current = this.snapshot;
+            if (current.source().equals(discovered)) {
+                return current;
+            }
+            Snapshot rebuilt = build(discovered);
+            this.snapshot = rebuilt;
+            return rebuilt;
+        }
+    }
+
+    private Snapshot build(List<ServiceInstance> discovered) {
+        List<InstanceState> instances = new ArrayList<>(discovered.size());
+        Map<String, Snapshot.CookieMatch> byCookie = new HashMap<>();
+        Map<String, InstanceState> seen = new HashMap<>();
+        for (ServiceInstance instance : discovered) {
+            String key = InstanceKeys.cookieKey(instance);
+            if (seen.containsKey(key)) {
+                continue; // the same instance listed twice: keep the first
+            }
+            String value = this.cookieValues.current(this.serviceId, instance);
+            InstanceState state = this.states.compute(key, (k, existing) -> {
+                if (existing == null) {
+                    return new InstanceState(InstanceKeys.id(instance), k, instance, value, this.nanoClock);
+                }
+                existing.update(instance, value);
+                return existing;
+            });
+            seen.put(key, state);
+            instances.add(state);
+            byCookie.put(value, new Snapshot.CookieMatch(state, false));
+            for (String previous : this.cookieValues.previous(this.serviceId, instance)) {
+                byCookie.putIfAbsent(previous, new Snapshot.CookieMatch(state, true));
+            }
+        }
+        this.states.keySet().retainAll(seen.keySet());
+        return new Snapshot(List.copyOf(discovered), List.copyOf(instances), Map.copyOf(byCookie));
+    }
+
+    /** Whether this User-Agent belongs to a client that must not get a cookie. */
+    public boolean isCookieless(@Nullable String userAgent) {
+        if (userAgent == null || this.cookielessAgents.isEmpty()) {
+            return false;
+        }
+        String agent = userAgent.toLowerCase(Locale.ROOT);
+        for (String fragment : this.cookielessAgents) {
+            if (agent.contains(fragment)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The instance failover mode (and cookieless clients) currently send everyone to. */
+    public @Nullable InstanceState active() {
+        return this.active;
+    }
+
+    public void setActive(@Nullable InstanceState active) {
+        this.active = active;
+    }
+
+    /** An instance by its operator-facing id, among the discovered ones. */
+    public @Nullable InstanceState instance(String id) {
+        for (InstanceState state : this.snapshot.instances()) {
+            if (state.id().equals(id)) {
+                return state;
+            }
+        }
+        return null;
+    }
+
+    /** Whether any instance other than {@code excluded} may serve a new client now. */
+    public boolean hasAvailable(List<InstanceState> excluded) {
+        for (InstanceState state : this.snapshot.instances()) {
+            if (state.takesNewClients() && !excluded.contains(state)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Cookies presented for this service that matched no instance. */
+    public long cookieRejects() {
+        return this.cookieRejects.sum();
+    }
+
+    /** Requests the gateway answered itself because no instance could serve them (503). */
+    public long unavailableResponses() {
+        return this.unavailable.sum();
+    }
+
+    /** Records the start of an exchange with {@code instance}. */
+    public void attemptStarted(InstanceState instance) {
+        instance.requestStarted();
+    }
+
+    /** Releases an exchange that was abandoned (the client went away): neither success nor failure. */
+    public void attemptAbandoned(InstanceState instance) {
+        instance.requestEnded();
+    }
+
+    /** Records the end of an exchange with {@code instance}: {@code failed} for connect/5xx/reset/timeout. */
+    public void attemptEnded(InstanceState instance, boolean failed) {
+        instance.requestEnded();
+        if (failed) {
+            instance.failed(
+                    this.settings.getHealth().getPassiveFailures(),
+                    this.settings.getHealth().getEjection().toNanos());
+        } else {
+            instance.succeeded();
+        }
+    }
+
+    /**
+     * Records one request the gateway finished, at one place: the serving instance (if any) and
+     * how it was chosen, the instances it moved away from, and whether its cookie was rejected.
+     */
+    public void record(
+            @Nullable InstanceState served, Decision decision, List<InstanceState> movedFrom, boolean cookieRejected) {
+        if (cookieRejected) {
+            this.cookieRejects.increment();
+        }
+        if (served == null) {
+            this.unavailable.increment();
+            return;
+        }
+        for (InstanceState from : movedFrom) {
+            if (from != served) {
+                from.failoversOut.increment();
+            }
+        }
+        served.requests.increment();
+        switch (decision) {
+            case STICKY -> served.stickyHits.increment();
+            case FAILOVER -> served.failoversIn.increment();
+            case ASSIGNED, STATELESS, REJECTED -> served.newAssignments.increment();
+        }
+    }
+}
