@@ -17,7 +17,8 @@ public final class InstanceKeys {
         if (id != null && !id.isBlank()) {
             return id;
         }
-        return instance.getScheme() + "://" + instance.getHost() + ":" + instance.getPort();
+        String scheme = instance.getUri().getScheme(); // getScheme() may be unset; the URI never is
+        return scheme + "://" + instance.getHost() + ":" + instance.getPort();
     }
 
     /** The operator-facing id, safe in a URL path: {@code instance-id}, else {@code host:port}. */

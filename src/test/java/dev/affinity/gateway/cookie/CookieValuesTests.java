@@ -1,0 +1,73 @@
+package dev.affinity.gateway.cookie;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import org.springframework.cloud.client.DefaultServiceInstance;
+
+class CookieValuesTests {
+
+    static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+
+    static final byte[] OLD_KEY = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
+
+    final DefaultServiceInstance node1 = new DefaultServiceInstance(null, "hive", "node1", 10001, false);
+
+    final DefaultServiceInstance node10 = new DefaultServiceInstance(null, "hive", "node10", 10001, false);
+
+    @Test
+    void shouldBeTruncatedBase64UrlHmacOfServiceIdAndInstanceKey() throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+        byte[] digest = mac.doFinal("hivehttp://node1:10001".getBytes(StandardCharsets.UTF_8));
+        String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
+
+        String value = new HmacCookieValues(KEY, List.of()).current("hive", this.node1);
+
+        assertThat(value).isEqualTo(expected).hasSize(HmacCookieValues.VALUE_LENGTH);
+    }
+
+    @Test
+    void shouldUseTheConfiguredInstanceIdAsTheInstanceKey() {
+        DefaultServiceInstance named = new DefaultServiceInstance("hs2-a", "hive", "node1", 10001, false);
+        HmacCookieValues values = new HmacCookieValues(KEY, List.of());
+        assertThat(InstanceKeys.cookieKey(named)).isEqualTo("hs2-a");
+        assertThat(values.current("hive", named)).isNotEqualTo(values.current("hive", this.node1));
+    }
+
+    @Test
+    void shouldDistinguishInstancesWhoseNamesArePrefixesOfEachOther() {
+        HmacCookieValues values = new HmacCookieValues(KEY, List.of());
+        assertThat(values.current("hive", this.node1)).isNotEqualTo(values.current("hive", this.node10));
+    }
+
+    @Test
+    void shouldOfferPreviousKeyValuesThatDifferFromTheCurrentOne() {
+        HmacCookieValues rotated = new HmacCookieValues(KEY, List.of(OLD_KEY));
+        HmacCookieValues old = new HmacCookieValues(OLD_KEY, List.of());
+        assertThat(rotated.previous("hive", this.node1)).containsExactly(old.current("hive", this.node1));
+        assertThat(rotated.current("hive", this.node1)).isNotEqualTo(old.current("hive", this.node1));
+    }
+
+    @Test
+    void shouldComputeKnoxValuesAsHexSha256OfTheKnoxUrl() throws Exception {
+        DefaultServiceInstance withKnoxUrl = new DefaultServiceInstance(
+                null, "hive", "node1", 10001, false, Map.of("knox-url", "http://node1:10001/cliservice"));
+        String expected = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest("http://node1:10001/cliservice".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(new KnoxCookieValues().current("hive", withKnoxUrl)).isEqualTo(expected);
+        assertThat(new KnoxCookieValues().current("hive", this.node1))
+                .isEqualTo(KnoxCookieValues.sha256Hex("http://node1:10001"));
+    }
+}

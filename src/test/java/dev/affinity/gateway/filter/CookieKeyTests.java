@@ -1,0 +1,143 @@
+package dev.affinity.gateway.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.TestBackend;
+import dev.affinity.gateway.support.TestGateway;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Cookies across gateways: shared secret, different secret, rotation, and Knox's own cookies. */
+class CookieKeyTests {
+
+    static final String COOKIE = "KNOX_BACKEND-hive";
+
+    static final String OTHER_SECRET = "another-secret-abcdefghijklmnopqrstuvwxyz";
+
+    static final List<TestBackend> backends =
+            List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"), TestBackend.start("hive-c"));
+
+    @AfterAll
+    static void stopBackends() {
+        backends.forEach(TestBackend::close);
+    }
+
+    @Test
+    void shouldHonourCookiesOfAnotherReplicaWithTheSameSecret() {
+        withGateways(Map.of(), Map.of(), (first, second) -> {
+            for (int i = 0; i < 6; i++) {
+                CookieClient onFirst = new CookieClient(first);
+                String home = onFirst.get("/hive/open").body();
+                String cookie = onFirst.cookie(COOKIE).orElseThrow();
+
+                CookieClient onSecond = new CookieClient(second);
+                onSecond.setCookie(COOKIE, cookie);
+                HttpResponse<String> response = onSecond.get("/hive/next");
+
+                assertThat(response.body()).isEqualTo(home);
+                assertThat(CookieClient.setCookie(response, COOKIE)).isEmpty();
+            }
+        });
+    }
+
+    @Test
+    void shouldRepinClientsWhoseCookieWasMadeWithADifferentSecret() {
+        withGateways(Map.of(), Map.of("affinity.cookie.secret", OTHER_SECRET), (first, second) -> {
+            CookieClient client = new CookieClient(first);
+            client.get("/hive/open");
+            String oldCookie = client.cookie(COOKIE).orElseThrow();
+
+            CookieClient moved = new CookieClient(second);
+            moved.setCookie(COOKIE, oldCookie);
+            HttpResponse<String> response = moved.get("/hive/next");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(CookieClient.setCookieValue(response, COOKIE))
+                    .isPresent()
+                    .get()
+                    .isNotEqualTo(oldCookie);
+        });
+    }
+
+    @Test
+    void shouldKeepClientsOfAPreviousSecretOnTheirInstanceAndReissueTheirCookie() {
+        Map<String, Object> rotated = Map.of(
+                "affinity.cookie.secret", OTHER_SECRET, "affinity.cookie.previous-secrets[0]", TestGateway.SECRET);
+        withGateways(Map.of(), rotated, (before, after) -> {
+            for (int i = 0; i < 6; i++) {
+                CookieClient client = new CookieClient(before);
+                String home = client.get("/hive/open").body();
+                String oldCookie = client.cookie(COOKIE).orElseThrow();
+
+                CookieClient rotatedClient = new CookieClient(after);
+                rotatedClient.setCookie(COOKIE, oldCookie);
+                HttpResponse<String> response = rotatedClient.get("/hive/next");
+
+                assertThat(response.body()).isEqualTo(home);
+                assertThat(CookieClient.setCookieValue(response, COOKIE))
+                        .isPresent()
+                        .get()
+                        .isNotEqualTo(oldCookie);
+                HttpResponse<String> next = rotatedClient.get("/hive/again");
+                assertThat(next.body()).isEqualTo(home);
+                assertThat(CookieClient.setCookie(next, COOKIE))
+                        .as("re-issued only once")
+                        .isEmpty();
+            }
+        });
+    }
+
+    @Test
+    void shouldReadAndWriteKnoxCookiesInKnoxMode() {
+        Map<String, Object> knox = new HashMap<>(Map.of("affinity.cookie.hash", "knox-sha256"));
+        Function<Integer, String> knoxUrl = i -> "http://hive" + i + ".example.com:10001/cliservice";
+        for (int i = 0; i < backends.size(); i++) {
+            knox.put(
+                    "spring.cloud.discovery.client.simple.instances.hive[" + i + "].metadata.knox-url",
+                    knoxUrl.apply(i));
+        }
+        withGateways(knox, knox, (gateway, unused) -> {
+            for (int i = 0; i < backends.size(); i++) {
+                CookieClient client = new CookieClient(gateway);
+                // what Apache Knox would have set: DigestUtils.sha256Hex(backend URL)
+                client.setCookie(COOKIE, TestBackend.sha256(knoxUrl.apply(i)));
+                HttpResponse<String> response = client.get("/hive/query");
+                assertThat(response.body()).isEqualTo(backends.get(i).name());
+                assertThat(CookieClient.setCookie(response, COOKIE)).isEmpty();
+            }
+            CookieClient fresh = new CookieClient(gateway);
+            String home = fresh.get("/hive/new").body();
+            int index = backends.indexOf(backends.stream()
+                    .filter(b -> b.name().equals(home))
+                    .findFirst()
+                    .orElseThrow());
+            assertThat(fresh.cookie(COOKIE)).hasValue(TestBackend.sha256(knoxUrl.apply(index)));
+        });
+    }
+
+    private static Map<String, Object> sticky(Map<String, Object> extra) {
+        Map<String, Object> properties = new HashMap<>(extra);
+        properties.put("affinity.services.hive.mode", "sticky");
+        return properties;
+    }
+
+    interface TwoGateways {
+        void run(int firstPort, int secondPort);
+    }
+
+    private static void withGateways(Map<String, Object> first, Map<String, Object> second, TwoGateways test) {
+        try (ConfigurableApplicationContext a =
+                        TestGateway.start(TestGateway.properties("hive", backends, sticky(first)));
+                ConfigurableApplicationContext b =
+                        TestGateway.start(TestGateway.properties("hive", backends, sticky(second)))) {
+            test.run(TestGateway.port(a), TestGateway.port(b));
+        }
+    }
+}

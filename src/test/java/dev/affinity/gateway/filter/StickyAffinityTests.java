@@ -1,0 +1,182 @@
+package dev.affinity.gateway.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.InstanceCounters;
+import dev.affinity.gateway.registry.ServiceRegistry;
+import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.TestBackend;
+import dev.affinity.gateway.support.TestGateway;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Sticky mode end to end: real gateway, three real backends, real cookie-keeping clients. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class StickyAffinityTests {
+
+    static final String COOKIE = "KNOX_BACKEND-hive";
+
+    static final List<TestBackend> backends =
+            List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"), TestBackend.start("hive-c"));
+
+    @DynamicPropertySource
+    static void gateway(DynamicPropertyRegistry registry) {
+        TestGateway.properties("hive", backends, Map.of("affinity.services.hive.mode", "sticky"))
+                .forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        backends.forEach(TestBackend::close);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    AffinityRegistry registry;
+
+    @Test
+    void shouldSpreadThirtyClientsEvenlyAndKeepEachOnItsInstance() {
+        List<CookieClient> clients = new ArrayList<>();
+        Map<String, String> firstBackend = new HashMap<>();
+        Map<String, Integer> share = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            CookieClient client = new CookieClient(this.port);
+            HttpResponse<String> first = client.get("/hive/session");
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(CookieClient.setCookie(first, COOKIE)).isPresent();
+            clients.add(client);
+            firstBackend.put(String.valueOf(i), first.body());
+            share.merge(first.body(), 1, Integer::sum);
+        }
+        assertThat(share).containsOnlyKeys("hive-a", "hive-b", "hive-c");
+        assertThat(share.values()).allSatisfy(count -> assertThat(count).isEqualTo(10));
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < clients.size(); i++) {
+                HttpResponse<String> again = clients.get(i).get("/hive/query");
+                assertThat(again.statusCode()).isEqualTo(200);
+                assertThat(again.body()).isEqualTo(firstBackend.get(String.valueOf(i)));
+                assertThat(CookieClient.setCookie(again, COOKIE))
+                        .as("no Set-Cookie on a sticky hit")
+                        .isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void shouldIssueAnOpaqueCookieWithTheConfiguredAttributes() {
+        String setCookie = this.web
+                .get()
+                .uri("/hive/x")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(String.class)
+                .getResponseHeaders()
+                .getFirst("Set-Cookie");
+        assertThat(setCookie).startsWith(COOKIE + "=").contains("Path=/", "HttpOnly", "SameSite=Lax");
+        assertThat(setCookie).doesNotContain("Secure", "Max-Age", "Domain");
+        String value = setCookie.substring(COOKIE.length() + 1, setCookie.indexOf(';'));
+        assertThat(value).matches("[A-Za-z0-9_-]{22}");
+        for (TestBackend backend : backends) {
+            assertThat(value)
+                    .doesNotContain("127.0.0.1", String.valueOf(backend.port()), backend.name())
+                    .isNotEqualTo(TestBackend.sha256(backend.uri().toString()))
+                    .isNotEqualTo(TestBackend.sha256(backend.uri().toString()).substring(0, 22));
+        }
+    }
+
+    @Test
+    void shouldMarkTheCookieSecureBehindAnHttpsProxy() {
+        this.web
+                .get()
+                .uri("/hive/x")
+                .header("X-Forwarded-Proto", "https")
+                .exchange()
+                .expectHeader()
+                .value("Set-Cookie", value -> assertThat(value).contains("Secure"));
+    }
+
+    @Test
+    void shouldKeepTheAffinityCookieFromTheBackendButPassOtherCookies() {
+        CookieClient client = new CookieClient(this.port);
+        client.get("/hive/login");
+        client.setCookie("app_session", "abc123");
+        String served = client.get("/hive/work").body();
+        TestBackend backend = backends.stream()
+                .filter(b -> b.name().equals(served))
+                .findFirst()
+                .orElseThrow();
+        assertThat(backends).allSatisfy(b -> assertThat(b.cookieHeaders()).noneMatch(h -> h.contains(COOKIE)));
+        assertThat(backend.cookieHeaders()).anyMatch(h -> h.contains("app_session=abc123"));
+    }
+
+    @Test
+    void shouldReassignAndRepinClientsWithUnusableCookies() {
+        ServiceRegistry hive = this.registry.service("hive");
+        String valid = CookieClient.setCookie(new CookieClient(this.port).get("/hive/a"), COOKIE)
+                .map(h -> h.substring(COOKIE.length() + 1, h.indexOf(';')))
+                .orElseThrow();
+        String tampered = (valid.charAt(0) == 'A' ? "B" : "A") + valid.substring(1);
+        List<String> badCookieHeaders = List.of(
+                COOKIE + "=garbage",
+                COOKIE + "=" + tampered,
+                COOKIE + "=" + "x".repeat(4000),
+                COOKIE + "=" + valid + "; " + COOKIE + "=" + valid,
+                COOKIE + "=%%%\"\\",
+                COOKIE + "=",
+                COOKIE);
+        for (String header : badCookieHeaders) {
+            long rejectsBefore = hive.cookieRejects();
+            this.web
+                    .get()
+                    .uri("/hive/b")
+                    .header("Cookie", header)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectHeader()
+                    .value("Set-Cookie", value -> assertThat(value).matches(COOKIE + "=[A-Za-z0-9_-]{22};.*"));
+            assertThat(hive.cookieRejects()).as(header).isEqualTo(rejectsBefore + 1);
+        }
+    }
+
+    @Test
+    void shouldCountEveryServedRequestExactlyOnce() {
+        ServiceRegistry hive = this.registry.service("hive");
+        long before = total(hive);
+        CookieClient client = new CookieClient(this.port);
+        for (int i = 0; i < 7; i++) {
+            client.get("/hive/count");
+        }
+        assertThat(total(hive)).isEqualTo(before + 7);
+        hive.snapshot().instances().forEach(instance -> {
+            InstanceCounters c = instance.counters();
+            assertThat(c.requests()).isEqualTo(c.stickyHits() + c.newAssignments() + c.failoversIn());
+        });
+    }
+
+    private static long total(ServiceRegistry service) {
+        return service.snapshot().instances().stream()
+                .mapToLong(i -> i.counters().requests())
+                .sum();
+    }
+}

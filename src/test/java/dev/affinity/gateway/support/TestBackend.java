@@ -1,0 +1,187 @@
+package dev.affinity.gateway.support;
+
+import io.netty.channel.Channel;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * A real HTTP backend on a loopback port that answers with its name, records what reached it
+ * (cookie headers, body digests) and can be stopped, restarted on the same port, or made to fail.
+ */
+public final class TestBackend implements AutoCloseable {
+
+    /** How the backend answers. */
+    public enum Behaviour {
+        /** 200 with its name. */
+        OK,
+        /** 500 after reading the request. */
+        ERROR,
+        /** Reads the request, then closes the connection without answering. */
+        RESET
+    }
+
+    /**
+     * Backends run on their own event loops: a gateway context that closes disposes Reactor Netty's
+     * global resources, which would otherwise take every backend down with it.
+     */
+    private static final LoopResources LOOPS = LoopResources.create("test-backend", 2, true);
+
+    private final String name;
+
+    private volatile Behaviour behaviour = Behaviour.OK;
+
+    private volatile DisposableServer server;
+
+    private volatile int port;
+
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+
+    private final AtomicInteger requests = new AtomicInteger();
+
+    private final List<String> cookieHeaders = new CopyOnWriteArrayList<>();
+
+    private final Map<String, AtomicInteger> bodies = new ConcurrentHashMap<>();
+
+    private TestBackend(String name) {
+        this.name = name;
+    }
+
+    /** Starts a backend on a free loopback port. */
+    public static TestBackend start(String name) {
+        TestBackend backend = new TestBackend(name);
+        backend.bind(0);
+        return backend;
+    }
+
+    public String name() {
+        return this.name;
+    }
+
+    public int port() {
+        return this.port;
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + this.port);
+    }
+
+    public void behave(Behaviour behaviour) {
+        this.behaviour = behaviour;
+    }
+
+    /** Requests that reached this backend. */
+    public int requests() {
+        return this.requests.get();
+    }
+
+    /** Every {@code Cookie} header that reached this backend. */
+    public List<String> cookieHeaders() {
+        return this.cookieHeaders;
+    }
+
+    /** How many times a body with this SHA-256 (hex) reached this backend. */
+    public int deliveries(String sha256Hex) {
+        AtomicInteger count = this.bodies.get(sha256Hex);
+        return (count != null) ? count.get() : 0;
+    }
+
+    /** Stops listening and drops open connections: connections are refused from now on. */
+    public synchronized void stop() {
+        if (this.server != null) {
+            this.server.disposeNow();
+            this.server = null;
+            this.channels.forEach(Channel::close);
+            this.channels.clear();
+        }
+    }
+
+    /** Listens again on the same port. */
+    public synchronized void restart() {
+        if (this.server == null) {
+            bind(this.port);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private synchronized void bind(int requestedPort) {
+        this.server = HttpServer.create()
+                .runOn(LOOPS)
+                .host("127.0.0.1")
+                .port(requestedPort)
+                .doOnConnection(connection -> {
+                    Channel channel = connection.channel();
+                    if (this.channels.add(channel)) {
+                        channel.closeFuture().addListener(closed -> this.channels.remove(channel));
+                    }
+                })
+                .handle(this::answer)
+                .bindNow();
+        this.port = this.server.port();
+    }
+
+    private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
+        String cookie = request.requestHeaders().get("Cookie");
+        return request.receive()
+                .aggregate()
+                .asByteArray()
+                .defaultIfEmpty(new byte[0])
+                .flatMap(body -> {
+                    this.requests.incrementAndGet();
+                    if (cookie != null) {
+                        this.cookieHeaders.add(cookie);
+                    }
+                    if (body.length > 0) {
+                        this.bodies
+                                .computeIfAbsent(sha256(body), k -> new AtomicInteger())
+                                .incrementAndGet();
+                    }
+                    return switch (this.behaviour) {
+                        case OK ->
+                            response.header("X-Backend", this.name)
+                                    .sendString(Mono.just(this.name))
+                                    .then();
+                        case ERROR ->
+                            response.status(500)
+                                    .header("X-Backend", this.name)
+                                    .sendString(Mono.just("failure in " + this.name))
+                                    .then();
+                        case RESET ->
+                            Mono.fromRunnable(() ->
+                                    response.withConnection(c -> c.channel().close()));
+                    };
+                });
+    }
+
+    /** Lower-case hex SHA-256, as the backend records bodies. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    public static String sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

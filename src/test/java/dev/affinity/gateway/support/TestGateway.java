@@ -1,0 +1,56 @@
+package dev.affinity.gateway.support;
+
+import dev.affinity.gateway.AffinityGatewayApplication;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Builds gateway configuration for tests and starts real gateways on random ports. */
+public final class TestGateway {
+
+    /** A 32+ byte secret for tests. */
+    public static final String SECRET = "test-secret-0123456789-abcdefghijklmnop";
+
+    private TestGateway() {}
+
+    /**
+     * Properties for one service {@code serviceId} served by {@code backends} (instance ids =
+     * backend names) behind the route {@code /<serviceId>/**}, plus {@code extra}.
+     */
+    public static Map<String, Object> properties(
+            String serviceId, List<TestBackend> backends, Map<String, Object> extra) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("server.port", 0);
+        properties.put("management.server.port", 0);
+        String instances = "spring.cloud.discovery.client.simple.instances." + serviceId;
+        for (int i = 0; i < backends.size(); i++) {
+            properties.put(instances + "[" + i + "].uri", backends.get(i).uri().toString());
+            properties.put(
+                    instances + "[" + i + "].instance-id", backends.get(i).name());
+        }
+        String route = "spring.cloud.gateway.server.webflux.routes[0]";
+        properties.put(route + ".id", serviceId);
+        properties.put(route + ".uri", "lb://" + serviceId);
+        properties.put(route + ".predicates[0]", "Path=/" + serviceId + "/**");
+        properties.put("affinity.cookie.secret", SECRET);
+        properties.putAll(extra);
+        return properties;
+    }
+
+    /** Starts a gateway with these properties. */
+    public static ConfigurableApplicationContext start(Map<String, Object> properties) {
+        // command-line arguments outrank application.yml (default properties would not)
+        String[] args = properties.entrySet().stream()
+                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+                .toArray(String[]::new);
+        return new SpringApplicationBuilder(AffinityGatewayApplication.class).run(args);
+    }
+
+    /** The traffic port of a started gateway. */
+    public static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+}
