@@ -7,12 +7,14 @@ import dev.affinity.gateway.cookie.CookieKeys;
 import dev.affinity.gateway.cookie.CookieValues;
 import dev.affinity.gateway.filter.AffinityFilter;
 import dev.affinity.gateway.filter.RoutingListener;
+import dev.affinity.gateway.health.ActiveHealthChecker;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.ServiceRegistry;
 import java.util.function.LongSupplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,6 +46,12 @@ public class AffinityConfiguration {
                 .map(entry -> new ServiceRegistry(
                         entry.getKey(), entry.getValue(), cookieWriter.cookieName(entry.getKey()), cookieValues, clock))
                 .toList());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ActiveHealthChecker affinityActiveHealthChecker(AffinityRegistry registry, DiscoveryClient discovery) {
+        return new ActiveHealthChecker(registry, discovery);
     }
 
     @Bean

@@ -87,7 +87,7 @@ public final class InstanceState {
         return this.adminState;
     }
 
-    public void setAdminState(AdminState adminState) {
+    void setAdminState(AdminState adminState) {
         this.adminState = adminState;
     }
 
@@ -96,7 +96,7 @@ public final class InstanceState {
         return this.healthy;
     }
 
-    public void setHealthy(boolean healthy) {
+    void setHealthy(boolean healthy) {
         this.healthy = healthy;
     }
 

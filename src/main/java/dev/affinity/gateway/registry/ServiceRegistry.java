@@ -10,9 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -20,6 +24,8 @@ import org.springframework.cloud.client.ServiceInstance;
  * filter, Actuator and Micrometer. Holds nothing per client.
  */
 public final class ServiceRegistry {
+
+    private static final Logger logger = LoggerFactory.getLogger(ServiceRegistry.class);
 
     private final String serviceId;
 
@@ -42,6 +48,10 @@ public final class ServiceRegistry {
     private volatile Snapshot snapshot = Snapshot.EMPTY;
 
     private volatile @Nullable InstanceState active;
+
+    private volatile boolean outage;
+
+    private final List<Consumer<Snapshot>> snapshotListeners = new CopyOnWriteArrayList<>();
 
     public ServiceRegistry(
             String serviceId,
@@ -101,6 +111,8 @@ public final class ServiceRegistry {
             }
             Snapshot rebuilt = build(discovered);
             this.snapshot = rebuilt;
+            this.snapshotListeners.forEach(listener -> listener.accept(rebuilt));
+            checkAvailability();
             return rebuilt;
         }
     }
@@ -131,6 +143,56 @@ public final class ServiceRegistry {
         }
         this.states.keySet().retainAll(seen.keySet());
         return new Snapshot(List.copyOf(discovered), List.copyOf(instances), Map.copyOf(byCookie));
+    }
+
+    /** Called with every new snapshot (instances appeared, went or changed), e.g. to register meters. */
+    public void onSnapshot(Consumer<Snapshot> listener) {
+        this.snapshotListeners.add(listener);
+    }
+
+    /** Sets an instance's admin state, logging the change. */
+    public void setAdminState(InstanceState instance, AdminState state) {
+        AdminState previous = instance.adminState();
+        instance.setAdminState(state);
+        if (previous != state) {
+            logger.info("service={} instance={} admin state {} -> {}", this.serviceId, instance.id(), previous, state);
+        }
+        checkAvailability();
+    }
+
+    /** Sets an instance's active-check health, logging the change. */
+    public void setHealthy(InstanceState instance, boolean healthy) {
+        if (instance.healthy() != healthy) {
+            instance.setHealthy(healthy);
+            logger.info("service={} instance={} is now {}", this.serviceId, instance.id(), healthy ? "UP" : "DOWN");
+            checkAvailability();
+        }
+    }
+
+    /** Whether any instance can serve anyone at all: new clients, or at least the pinned ones. */
+    public boolean anyAvailable() {
+        for (InstanceState state : this.snapshot.instances()) {
+            if (state.servesPinned()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Logs a WARN when the service loses its last available instance, and when it gets one back;
+     * once per transition, so an outage does not flood the log.
+     */
+    public void checkAvailability() {
+        boolean available = anyAvailable();
+        if (!available && !this.outage && !this.snapshot.instances().isEmpty()) {
+            this.outage = true;
+            logger.warn(
+                    "service={} has no available instance left: requests get 503 until one recovers", this.serviceId);
+        } else if (available && this.outage) {
+            this.outage = false;
+            logger.warn("service={} has an available instance again", this.serviceId);
+        }
     }
 
     /** Whether this User-Agent belongs to a client that must not get a cookie. */
@@ -200,9 +262,17 @@ public final class ServiceRegistry {
     public void attemptEnded(InstanceState instance, boolean failed) {
         instance.requestEnded();
         if (failed) {
-            instance.failed(
+            boolean ejected = instance.failed(
                     this.settings.getHealth().getPassiveFailures(),
                     this.settings.getHealth().getEjection().toNanos());
+            if (ejected) {
+                logger.info(
+                        "service={} instance={} ejected after {} consecutive failures",
+                        this.serviceId,
+                        instance.id(),
+                        this.settings.getHealth().getPassiveFailures());
+                checkAvailability();
+            }
         } else {
             instance.succeeded();
         }
@@ -219,7 +289,11 @@ public final class ServiceRegistry {
         }
         if (served == null) {
             this.unavailable.increment();
+            checkAvailability();
             return;
+        }
+        if (this.outage) {
+            checkAvailability();
         }
         for (InstanceState from : movedFrom) {
             if (from != served) {

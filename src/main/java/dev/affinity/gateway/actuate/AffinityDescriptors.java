@@ -1,0 +1,97 @@
+package dev.affinity.gateway.actuate;
+
+import dev.affinity.gateway.registry.InstanceCounters;
+import dev.affinity.gateway.registry.InstanceState;
+import dev.affinity.gateway.registry.ServiceRegistry;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What the {@code affinity} endpoint returns: small immutable views of the registry. */
+public final class AffinityDescriptors {
+
+    private AffinityDescriptors() {}
+
+    /**
+     * Every affinity service.
+     *
+     * @param services by service id
+     */
+    public record Services(Map<String, Service> services) {}
+
+    /**
+     * One affinity service.
+     *
+     * @param mode {@code sticky}, {@code stateless} or {@code failover}
+     * @param balancer the balancer for new clients
+     * @param cookieName the affinity cookie's name
+     * @param requests requests served by its instances (the sum of their {@code requests})
+     * @param cookieRejects cookies that matched no instance
+     * @param unavailable requests the gateway answered itself because no instance could serve them
+     * @param instances its instances in discovery order
+     */
+    public record Service(
+            String mode,
+            String balancer,
+            String cookieName,
+            long requests,
+            long cookieRejects,
+            long unavailable,
+            List<Instance> instances) {
+
+        static Service of(ServiceRegistry service) {
+            List<Instance> instances =
+                    service.snapshot().instances().stream().map(Instance::of).toList();
+            return new Service(
+                    lower(service.mode().name()),
+                    lower(service.settings().getBalancer().name()),
+                    service.cookieName(),
+                    instances.stream().mapToLong(i -> i.counters().requests()).sum(),
+                    service.cookieRejects(),
+                    service.unavailableResponses(),
+                    instances);
+        }
+    }
+
+    /**
+     * One instance.
+     *
+     * @param id {@code instance-id}, else {@code host:port}: the {@code {instance}} of the write operation
+     * @param uri where requests go
+     * @param cookie the cookie value that pins a client to it (to map a client's cookie to an instance)
+     * @param state admin state: ACTIVE, DRAINING or DISABLED
+     * @param healthy active health checks pass (always true without {@code health.path})
+     * @param ejected passive ejection keeps it out right now
+     * @param available it may serve its pinned clients (healthy, not ejected, not DISABLED)
+     * @param activeRequests requests in flight to it
+     * @param counters its counters
+     */
+    public record Instance(
+            String id,
+            String uri,
+            String cookie,
+            String state,
+            boolean healthy,
+            boolean ejected,
+            boolean available,
+            int activeRequests,
+            InstanceCounters counters) {
+
+        static Instance of(InstanceState state) {
+            return new Instance(
+                    state.id(),
+                    state.instance().getUri().toString(),
+                    state.cookieValue(),
+                    state.adminState().name(),
+                    state.healthy(),
+                    state.ejected(),
+                    state.servesPinned(),
+                    state.activeRequests(),
+                    state.counters());
+        }
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

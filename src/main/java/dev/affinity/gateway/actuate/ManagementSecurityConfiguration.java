@@ -1,0 +1,65 @@
+package dev.affinity.gateway.actuate;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
+import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+
+/**
+ * Spring Security for Actuator only: reads and health are open on the management port, writes need
+ * HTTP Basic credentials from {@code spring.security.user.*}. The chain matches Actuator requests
+ * only, so gateway traffic passes through untouched.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ManagementSecurityConfiguration {
+
+    private static final Logger logger = LoggerFactory.getLogger(ManagementSecurityConfiguration.class);
+
+    @Bean
+    @ConditionalOnMissingBean(name = "managementSecurityFilterChain")
+    public SecurityWebFilterChain managementSecurityFilterChain(ServerHttpSecurity http) {
+        return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers(HttpMethod.GET, "/**")
+                        .permitAll()
+                        .pathMatchers(HttpMethod.HEAD, "/**")
+                        .permitAll()
+                        .anyExchange()
+                        .authenticated())
+                .httpBasic(Customizer.withDefaults())
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .build();
+    }
+
+    /**
+     * The one Actuator user, from {@code spring.security.user.name/password}. Without a password,
+     * writes are refused (Spring Boot would otherwise generate one and print it in the log).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ReactiveUserDetailsService actuatorUsers(
+            @Value("${spring.security.user.name:admin}") String name,
+            @Value("${spring.security.user.password:}") String password,
+            @Value("${spring.security.user.roles:}") String[] roles) {
+        if (password.isBlank()) {
+            logger.warn("spring.security.user.password is not set: Actuator write operations are disabled");
+            return new MapReactiveUserDetailsService(java.util.Map.of());
+        }
+        String encoded = password.startsWith("{") ? password : "{noop}" + password;
+        return new MapReactiveUserDetailsService(
+                User.withUsername(name).password(encoded).roles(roles).build());
+    }
+}

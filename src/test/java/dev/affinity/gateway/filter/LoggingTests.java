@@ -1,0 +1,85 @@
+package dev.affinity.gateway.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.InstanceState;
+import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.TestBackend;
+import dev.affinity.gateway.support.TestGateway;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Routing decisions are logged at DEBUG only; cookie values and secrets never reach INFO. */
+@ExtendWith(OutputCaptureExtension.class)
+class LoggingTests {
+
+    static final List<TestBackend> backends = List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"));
+
+    @AfterAll
+    static void stopBackends() {
+        backends.forEach(TestBackend::close);
+    }
+
+    @Test
+    void shouldNeverLogCookieValuesOrTheSecretAtInfo(CapturedOutput output) {
+        try (ConfigurableApplicationContext gateway = TestGateway.start(TestGateway.properties(
+                "hive", backends, Map.of("affinity.services.hive.health.passive-failures", 1)))) {
+            int port = TestGateway.port(gateway);
+            for (int i = 0; i < 4; i++) {
+                CookieClient client = new CookieClient(port);
+                client.get("/hive/a");
+                client.get("/hive/b");
+            }
+            backends.get(0).stop(); // failover, ejection and outage paths log too
+            for (int i = 0; i < 4; i++) {
+                new CookieClient(port).get("/hive/c");
+            }
+            List<String> cookieValues =
+                    gateway.getBean(AffinityRegistry.class).service("hive").snapshot().instances().stream()
+                            .map(InstanceState::cookieValue)
+                            .toList();
+
+            assertThat(output.getAll()).contains("ejected");
+            for (String value : cookieValues) {
+                assertThat(output.getAll()).doesNotContain(value);
+            }
+            assertThat(output.getAll()).doesNotContain(TestGateway.SECRET).doesNotContain("decision=");
+        } finally {
+            backends.get(0).restart();
+        }
+    }
+
+    @Test
+    void shouldLogOneDebugLinePerRoutingDecisionWhenAskedTo(CapturedOutput output) {
+        try (ConfigurableApplicationContext gateway = TestGateway.start(
+                TestGateway.properties("hive", backends, Map.of("affinity.services.hive.mode", "sticky")))) {
+            LoggingSystem logging = gateway.getBean(LoggingSystem.class);
+            logging.setLogLevel(AffinityFilter.class.getName(), LogLevel.DEBUG);
+            CookieClient client = new CookieClient(TestGateway.port(gateway));
+            client.get("/hive/a");
+            client.get("/hive/b");
+
+            assertThat(output.getAll()).containsPattern("service=hive instance=hive-[ab] decision=assigned");
+            assertThat(output.getAll()).containsPattern("service=hive instance=hive-[ab] decision=sticky");
+            logging.setLogLevel(AffinityFilter.class.getName(), null);
+        }
+    }
+
+    @Test
+    void shouldWarnOnceWhenNoSecretIsConfigured(CapturedOutput output) {
+        try (ConfigurableApplicationContext gateway =
+                TestGateway.start(TestGateway.properties("hive", backends, Map.of("affinity.cookie.secret", "")))) {
+            assertThat(output.getAll().split("affinity.cookie.secret is not set", -1))
+                    .hasSize(2);
+        }
+    }
+}
