@@ -3,12 +3,14 @@ package dev.affinity.gateway.actuate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
 import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
@@ -17,10 +19,13 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 
 /**
  * Spring Security for Actuator only: reads and health are open on the management port, writes need
- * HTTP Basic credentials from {@code spring.security.user.*}. The chain matches Actuator requests
- * only, so gateway traffic passes through untouched.
+ * HTTP Basic credentials from {@code spring.security.user.*}. It lives in the management child
+ * context (listed in {@code ManagementContextConfiguration.imports}, kept out of component scanning),
+ * so gateway traffic never meets Spring Security, not even its request firewall. Only when the
+ * management port equals the traffic port does it join the main context.
  */
-@Configuration(proxyBeanMethods = false)
+@ManagementContextConfiguration(value = ManagementContextType.ANY, proxyBeanMethods = false)
+@EnableWebFluxSecurity
 public class ManagementSecurityConfiguration {
 
     private static final Logger logger = LoggerFactory.getLogger(ManagementSecurityConfiguration.class);

@@ -144,7 +144,7 @@ public final class InstanceState {
         if (this.consecutiveFailures.get() != 0) {
             this.consecutiveFailures.set(0);
         }
-        if (!this.ejected && this.ejections.get() != 0) {
+        if (this.ejections.get() != 0 && !ejected()) {
             this.ejections.set(0);
         }
     }
@@ -156,7 +156,10 @@ public final class InstanceState {
      */
     boolean failed(int threshold, long ejectionNanos) {
         this.errors.increment();
-        if (threshold <= 0 || this.consecutiveFailures.incrementAndGet() < threshold) {
+        if (threshold <= 0 || ejected()) {
+            return false; // requests already in flight when it was ejected must not eject it again
+        }
+        if (this.consecutiveFailures.incrementAndGet() < threshold) {
             return false;
         }
         this.consecutiveFailures.set(0);

@@ -32,7 +32,9 @@ public final class TestBackend implements AutoCloseable {
         /** 500 after reading the request. */
         ERROR,
         /** Reads the request, then closes the connection without answering. */
-        RESET
+        RESET,
+        /** Reads the request and never answers (until stopped). */
+        HANG
     }
 
     /**
@@ -168,6 +170,7 @@ public final class TestBackend implements AutoCloseable {
                         case RESET ->
                             Mono.fromRunnable(() ->
                                     response.withConnection(c -> c.channel().close()));
+                        case HANG -> Mono.never();
                     };
                 });
     }

@@ -1,0 +1,254 @@
+package dev.affinity.gateway.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.InstanceState;
+import dev.affinity.gateway.registry.ServiceRegistry;
+import dev.affinity.gateway.registry.Snapshot;
+import dev.affinity.gateway.support.TestBackend;
+import dev.affinity.gateway.support.TestBackend.Behaviour;
+import dev.affinity.gateway.support.TestGateway;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * 200 concurrent cookie-keeping clients while instances are stopped, restarted, return 500, hang or
+ * reset. Bounded: a fixed number of requests per phase, loopback only.
+ */
+class FaultInjectionTests {
+
+    static final String COOKIE = "KNOX_BACKEND-hive";
+
+    static final int CLIENTS = 200;
+
+    static final int REQUESTS_PER_PHASE = 3;
+
+    static final List<TestBackend> backends = List.of(
+            TestBackend.start("hive-a"),
+            TestBackend.start("hive-b"),
+            TestBackend.start("hive-c"),
+            TestBackend.start("hive-d"));
+
+    static ConfigurableApplicationContext gateway;
+
+    static ExecutorService executor;
+
+    static HttpClient http;
+
+    @BeforeAll
+    static void start() {
+        Map<String, Object> extra = new HashMap<>();
+        extra.put("affinity.services.hive.mode", "sticky");
+        extra.put("affinity.services.hive.health.passive-failures", 2);
+        extra.put("affinity.services.hive.health.ejection", "2s");
+        extra.put("spring.cloud.gateway.server.webflux.httpclient.response-timeout", "1s");
+        extra.put("spring.cloud.gateway.server.webflux.httpclient.connect-timeout", 500);
+        gateway = TestGateway.start(TestGateway.properties("hive", backends, extra));
+        executor = Executors.newFixedThreadPool(8);
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(executor)
+                .build();
+    }
+
+    @AfterEach
+    void heal() {
+        for (TestBackend backend : backends) {
+            backend.behave(Behaviour.OK);
+            backend.stop(); // also drops hung connections
+            backend.restart();
+        }
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        gateway.close();
+        backends.forEach(TestBackend::close);
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldServeEveryIdempotentRequestAndMoveClientsOnlyOffFailingInstances() {
+        ServiceRegistry hive = gateway.getBean(AffinityRegistry.class).service("hive");
+        long servedBefore = served(hive);
+        List<Client> clients = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            clients.add(new Client());
+        }
+        TestBackend a = backends.get(0), b = backends.get(1), c = backends.get(2), d = backends.get(3);
+
+        phase(clients); // everyone gets a home
+        b.stop();
+        phase(clients); // refused connections
+        b.restart();
+        c.behave(Behaviour.ERROR);
+        phase(clients); // 500s
+        c.behave(Behaviour.OK);
+        d.behave(Behaviour.HANG);
+        phase(clients); // no answer: response timeout
+        d.behave(Behaviour.OK);
+        phase(clients); // all healthy again
+
+        List<String> failures = new ArrayList<>();
+        clients.forEach(client -> failures.addAll(client.failures));
+        assertThat(failures).isEmpty();
+        for (Client client : clients) {
+            String home = client.served.get(0);
+            for (int i = 1; i < client.served.size(); i++) {
+                String from = client.served.get(i - 1);
+                String to = client.served.get(i);
+                if (!from.equals(to)) {
+                    assertThat(from)
+                            .as("a client only leaves a failing instance")
+                            .isIn("hive-b", "hive-c", "hive-d");
+                }
+            }
+            if (home.equals(a.name())) {
+                assertThat(client.served)
+                        .as("clients of the healthy instance never move")
+                        .containsOnly(a.name());
+            }
+            Snapshot.CookieMatch match = hive.snapshot().lookup(client.cookie);
+            assertThat(match).isNotNull();
+            InstanceState pinned = match.instance();
+            assertThat(pinned.id()).isEqualTo(client.served.get(client.served.size() - 1));
+            assertThat(pinned.servesPinned()).isTrue();
+        }
+        assertThat(clients.stream().map(cl -> cl.served.get(0)).distinct()).hasSize(4);
+        assertThat(served(hive) - servedBefore).isEqualTo((long) CLIENTS * REQUESTS_PER_PHASE * 5);
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNeverDeliverAPostTwiceUnderFaults() {
+        List<Client> clients = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            clients.add(new Client());
+        }
+        phase(clients);
+        TestBackend b = backends.get(1), c = backends.get(2), d = backends.get(3);
+        b.stop();
+        c.behave(Behaviour.ERROR);
+        d.behave(Behaviour.RESET);
+        AtomicInteger sequence = new AtomicInteger();
+        List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+        Map<String, Integer> statusByBody = Collections.synchronizedMap(new HashMap<>());
+        CompletableFuture.allOf(clients.stream()
+                        .map(client -> client.post(sequence, bodies, statusByBody))
+                        .toArray(CompletableFuture[]::new))
+                .join();
+
+        assertThat(bodies).hasSize(100 * REQUESTS_PER_PHASE);
+        for (String body : bodies) {
+            String digest = TestBackend.sha256(body);
+            int deliveries = backends.stream()
+                    .mapToInt(backend -> backend.deliveries(digest))
+                    .sum();
+            assertThat(deliveries).as("deliveries of %s", body).isLessThanOrEqualTo(1);
+            int status = statusByBody.get(body);
+            if (status == 200) {
+                assertThat(deliveries).isEqualTo(1);
+            } else {
+                assertThat(status)
+                        .as("only what the backend answered, or 502 for a reset")
+                        .isIn(500, 502);
+            }
+        }
+        assertThat(statusByBody.values()).contains(200);
+    }
+
+    private static long served(ServiceRegistry service) {
+        return service.snapshot().instances().stream()
+                .mapToLong(i -> i.counters().requests())
+                .sum();
+    }
+
+    private static void phase(List<Client> clients) {
+        CompletableFuture.allOf(clients.stream().map(Client::run).toArray(CompletableFuture[]::new))
+                .join();
+    }
+
+    /** A client with a one-cookie jar, doing its requests one after another. */
+    static final class Client {
+
+        volatile String cookie;
+
+        final List<String> served = Collections.synchronizedList(new ArrayList<>());
+
+        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+
+        CompletableFuture<Void> run() {
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (int i = 0; i < REQUESTS_PER_PHASE; i++) {
+                chain = chain.thenCompose(ignored -> send(request("/hive/select")
+                                .GET())
+                        .thenAccept(response -> {
+                            if (response.statusCode() != 200) {
+                                this.failures.add(response.statusCode() + " " + response.body());
+                            } else {
+                                this.served.add(response.body());
+                            }
+                        }));
+            }
+            return chain;
+        }
+
+        CompletableFuture<Void> post(AtomicInteger sequence, List<String> bodies, Map<String, Integer> statusByBody) {
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (int i = 0; i < REQUESTS_PER_PHASE; i++) {
+                chain = chain.thenCompose(ignored -> {
+                    String body = "insert #" + sequence.incrementAndGet();
+                    bodies.add(body);
+                    return send(request("/hive/insert")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)))
+                            .thenAccept(response -> statusByBody.put(body, response.statusCode()));
+                });
+            }
+            return chain;
+        }
+
+        private HttpRequest.Builder request(String path) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + TestGateway.port(gateway) + path))
+                    .timeout(Duration.ofSeconds(30));
+            if (this.cookie != null) {
+                request.header("Cookie", COOKIE + "=" + this.cookie);
+            }
+            return request;
+        }
+
+        private CompletableFuture<HttpResponse<String>> send(HttpRequest.Builder request) {
+            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+                    .thenApply(response -> {
+                        response.headers().allValues("Set-Cookie").stream()
+                                .filter(h -> h.startsWith(COOKIE + "="))
+                                .findFirst()
+                                .ifPresent(h -> this.cookie = h.substring(COOKIE.length() + 1, h.indexOf(';')));
+                        return response;
+                    });
+        }
+    }
+}
