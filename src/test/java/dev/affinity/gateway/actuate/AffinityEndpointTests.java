@@ -363,6 +363,6 @@ class AffinityEndpointTests {
     }
 
     private static TestBackend backend(String name) {
-        return backends.stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow();
+        return TestBackend.named(backends, name);
     }
 }

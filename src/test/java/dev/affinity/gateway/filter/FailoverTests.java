@@ -165,9 +165,6 @@ class FailoverTests {
     }
 
     private static TestBackend backend(String name) {
-        return backends.stream()
-                .filter(b -> b.name().equals(name))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no backend named " + name));
+        return TestBackend.named(backends, name);
     }
 }

@@ -126,6 +126,6 @@ class ResilienceTests {
     }
 
     private static TestBackend backend(String name) {
-        return backends.stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow();
+        return TestBackend.named(backends, name);
     }
 }

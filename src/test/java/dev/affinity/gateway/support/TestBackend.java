@@ -70,6 +70,14 @@ public final class TestBackend implements AutoCloseable {
         return backend;
     }
 
+    /** The backend called {@code name} among {@code backends}; fails the test if there is none. */
+    public static TestBackend named(List<TestBackend> backends, String name) {
+        return backends.stream()
+                .filter(backend -> backend.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no backend answered as " + name));
+    }
+
     public String name() {
         return this.name;
     }
