@@ -5,6 +5,7 @@ import dev.affinity.gateway.config.AffinityProperties;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
 import dev.affinity.gateway.cookie.CookieKeys;
 import dev.affinity.gateway.cookie.CookieValues;
+import dev.affinity.gateway.filter.AffinityCookieHeadersFilter;
 import dev.affinity.gateway.filter.AffinityFilter;
 import dev.affinity.gateway.filter.RoutingListener;
 import dev.affinity.gateway.health.ActiveHealthChecker;
@@ -52,6 +53,12 @@ public class AffinityConfiguration {
     @ConditionalOnMissingBean
     public ActiveHealthChecker affinityActiveHealthChecker(AffinityRegistry registry, DiscoveryClient discovery) {
         return new ActiveHealthChecker(registry, discovery);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public AffinityCookieHeadersFilter affinityCookieHeadersFilter() {
+        return new AffinityCookieHeadersFilter();
     }
 
     @Bean

@@ -65,7 +65,10 @@ public class AffinityMeters implements RoutingListener, MeterBinder {
             }
             return;
         }
-        Counter[] counters = this.requestCounters.computeIfAbsent(served, s -> counters(meters, context.service(), s));
+        Counter[] counters = this.requestCounters.get(served); // no capturing lambda on the hot path
+        if (counters == null) {
+            counters = this.requestCounters.computeIfAbsent(served, s -> counters(meters, context.service(), s));
+        }
         counters[context.decision().ordinal()].increment();
     }
 

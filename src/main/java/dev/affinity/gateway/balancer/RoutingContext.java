@@ -41,9 +41,10 @@ public final class RoutingContext {
 
     private @Nullable InstanceState current;
 
-    private final List<InstanceState> failed = new ArrayList<>(2);
+    // created on the first failure only: most requests never fail
+    private List<InstanceState> failed = List.of();
 
-    private final List<InstanceState> movedFrom = new ArrayList<>(2);
+    private List<InstanceState> movedFrom = List.of();
 
     private int attempts;
 
@@ -123,6 +124,9 @@ public final class RoutingContext {
     }
 
     void movedFrom(InstanceState instance) {
+        if (this.movedFrom.isEmpty()) {
+            this.movedFrom = new ArrayList<>(2);
+        }
         if (!this.movedFrom.contains(instance)) {
             this.movedFrom.add(instance);
         }
@@ -138,6 +142,9 @@ public final class RoutingContext {
         InstanceState instance = this.current;
         this.current = null;
         if (instance != null && failedAttempt) {
+            if (this.failed.isEmpty()) {
+                this.failed = new ArrayList<>(2);
+            }
             this.failed.add(instance);
             movedFrom(instance);
         }

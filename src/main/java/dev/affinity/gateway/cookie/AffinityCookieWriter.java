@@ -4,6 +4,7 @@ import dev.affinity.gateway.config.CookieProperties;
 import dev.affinity.gateway.config.CookieSecure;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
@@ -11,6 +12,10 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /** Builds the {@code Set-Cookie} header that pins a client, with the configured attributes. */
 public final class AffinityCookieWriter {
+
+    /** The first (nearest) element of a {@code Forwarded} header says {@code proto=https}. */
+    private static final Pattern FORWARDED_HTTPS =
+            Pattern.compile("[^,]*?\\bproto=\"?https\"?(?:[;,\\s]|$)", Pattern.CASE_INSENSITIVE);
 
     private final String namePrefix;
 
@@ -74,7 +79,7 @@ public final class AffinityCookieWriter {
             return first.trim().equalsIgnoreCase("https");
         }
         String forwarded = headers.getFirst("Forwarded");
-        return forwarded != null && forwarded.toLowerCase(Locale.ROOT).matches("(?s)^[^,]*proto=\"?https\"?.*");
+        return forwarded != null && FORWARDED_HTTPS.matcher(forwarded).lookingAt();
     }
 
     private static String capitalize(String sameSite) {

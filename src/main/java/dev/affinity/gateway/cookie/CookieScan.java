@@ -1,5 +1,6 @@
 package dev.affinity.gateway.cookie;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -30,8 +31,9 @@ public record CookieScan(
     }
 
     /**
-     * Scans {@code Cookie} header values for {@code name}. Pure and allocation-free when the cookie is
-     * absent from a header.
+     * Scans {@code Cookie} header values for {@code name}. Headers without the name are passed over
+     * untouched and nothing is allocated for them; a header holding only the affinity cookie is
+     * dropped without building a string.
      */
     public static CookieScan scan(List<String> cookieHeaders, String name) {
         if (cookieHeaders.isEmpty()) {
@@ -48,41 +50,68 @@ public record CookieScan(
                 }
                 continue;
             }
-            StringBuilder kept = new StringBuilder(header.length());
+            StringBuilder kept = null;
+            boolean matched = false;
+            int length = header.length();
             int start = 0;
-            while (start <= header.length()) {
+            while (start < length) {
                 int end = header.indexOf(';', start);
                 if (end < 0) {
-                    end = header.length();
+                    end = length;
                 }
-                String pair = header.substring(start, end).trim();
-                int eq = pair.indexOf('=');
-                String pairName = (eq < 0) ? pair : pair.substring(0, eq).trim();
-                if (pairName.equals(name)) {
-                    found++;
-                    value = unquote(pair.substring(eq + 1).trim());
-                } else if (!pair.isEmpty()) {
-                    if (kept.length() > 0) {
-                        kept.append("; ");
+                int from = skipSpaces(header, start, end);
+                int to = trimSpaces(header, from, end);
+                if (from < to) {
+                    int eq = header.indexOf('=', from);
+                    int nameEnd = trimSpaces(header, from, (eq < 0 || eq > to) ? to : eq);
+                    if (nameEnd - from == name.length() && header.startsWith(name, from)) {
+                        matched = true;
+                        found++;
+                        value = (eq < 0 || eq > to)
+                                ? ""
+                                : unquote(header.substring(skipSpaces(header, eq + 1, to), to));
+                    } else {
+                        kept = (kept == null) ? new StringBuilder(length) : kept.append("; ");
+                        kept.append(header, from, to);
                     }
-                    kept.append(pair);
                 }
                 start = end + 1;
             }
-            if (remaining == null) {
-                remaining = new java.util.ArrayList<>(cookieHeaders.subList(0, h));
+            if (!matched) {
+                if (remaining != null) {
+                    remaining.add(header);
+                }
+                continue;
             }
-            if (kept.length() > 0) {
+            if (remaining == null) {
+                remaining = new ArrayList<>(cookieHeaders.subList(0, h));
+            }
+            if (kept != null) {
                 remaining.add(kept.toString());
             }
         }
         if (found == 0) {
             return ABSENT;
         }
+        List<String> forwarded = remaining.isEmpty() ? List.of() : remaining;
         if (found > 1 || value == null || value.length() > MAX_VALUE_LENGTH) {
-            return new CookieScan(Status.INVALID, null, remaining);
+            return new CookieScan(Status.INVALID, null, forwarded);
         }
-        return new CookieScan(Status.PRESENT, value, remaining);
+        return new CookieScan(Status.PRESENT, value, forwarded);
+    }
+
+    private static int skipSpaces(String text, int from, int to) {
+        while (from < to && (text.charAt(from) == ' ' || text.charAt(from) == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimSpaces(String text, int from, int to) {
+        while (to > from && (text.charAt(to - 1) == ' ' || text.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return to;
     }
 
     private static String unquote(String value) {

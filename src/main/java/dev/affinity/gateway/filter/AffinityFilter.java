@@ -67,17 +67,18 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         }
         HttpHeaders headers = exchange.getRequest().getHeaders();
         CookieScan cookie = CookieScan.scan(headers.getOrEmpty(HttpHeaders.COOKIE), service.cookieName());
-        boolean cookieless = service.isCookieless(headers.getFirst(HttpHeaders.USER_AGENT));
+        boolean cookieless =
+                service.hasCookielessAgents() && service.isCookieless(headers.getFirst(HttpHeaders.USER_AGENT));
         RoutingContext context = new RoutingContext(service, url, cookie, cookieless);
+        // the cookie itself is removed from the backend request by AffinityCookieHeadersFilter
         exchange.getAttributes().put(RoutingContext.ATTRIBUTE, context);
-        ServerWebExchange forwarded = withoutAffinityCookie(exchange, cookie);
         Mono<Void> routed;
-        if (!ReplayableBody.hasBody(forwarded.getRequest())) {
-            routed = attempt(forwarded, chain, context, true);
-        } else if (ReplayableBody.tooLargeToKeep(forwarded.getRequest())) {
-            routed = attempt(forwarded, chain, context, false);
+        if (!ReplayableBody.hasBody(exchange.getRequest())) {
+            routed = attempt(exchange, chain, context, true);
+        } else if (ReplayableBody.tooLargeToKeep(exchange.getRequest())) {
+            routed = attempt(exchange, chain, context, false);
         } else {
-            routed = ReplayableBody.buffer(forwarded)
+            routed = ReplayableBody.buffer(exchange)
                     .flatMap(replayable -> attempt(replayable, chain, context, true))
                     .onErrorResume(
                             DataBufferLimitException.class,
@@ -94,22 +95,6 @@ public class AffinityFilter implements GlobalFilter, Ordered {
                 }
             }
         });
-    }
-
-    private static ServerWebExchange withoutAffinityCookie(ServerWebExchange exchange, CookieScan cookie) {
-        List<String> remaining = cookie.remainingHeaders();
-        if (remaining == null) {
-            return exchange;
-        }
-        return exchange.mutate()
-                .request(request -> request.headers(headers -> {
-                    if (remaining.isEmpty()) {
-                        headers.remove(HttpHeaders.COOKIE);
-                    } else {
-                        headers.put(HttpHeaders.COOKIE, remaining);
-                    }
-                }))
-                .build();
     }
 
     private Mono<Void> attempt(

@@ -195,15 +195,21 @@ public final class ServiceRegistry {
         }
     }
 
-    /** Whether this User-Agent belongs to a client that must not get a cookie. */
+    /** Whether any {@code cookieless-user-agents} are configured (so the User-Agent matters at all). */
+    public boolean hasCookielessAgents() {
+        return !this.cookielessAgents.isEmpty();
+    }
+
+    /** Whether this User-Agent belongs to a client that must not get a cookie (case-insensitive). */
     public boolean isCookieless(@Nullable String userAgent) {
-        if (userAgent == null || this.cookielessAgents.isEmpty()) {
+        if (userAgent == null) {
             return false;
         }
-        String agent = userAgent.toLowerCase(Locale.ROOT);
         for (String fragment : this.cookielessAgents) {
-            if (agent.contains(fragment)) {
-                return true;
+            for (int i = 0; i + fragment.length() <= userAgent.length(); i++) {
+                if (userAgent.regionMatches(true, i, fragment, 0, fragment.length())) {
+                    return true;
+                }
             }
         }
         return false;

@@ -34,16 +34,24 @@ class HelmRenderedConfigTests {
             Assumptions.abort("run helm/validate.sh first to render the chart's application.yml files");
         }
         try (Stream<Path> dirs = Files.list(RENDERED)) {
-            return dirs.map(dir -> dir.resolve("application.yml")).filter(Files::isRegularFile).sorted().toList().stream();
+            return dirs
+                    .map(dir -> dir.resolve("application.yml"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
     @Test
     void shouldHaveRenderedTheDefaultAndEveryCiValuesFile() throws IOException {
-        List<String> names = renderedConfigurations().map(p -> p.getParent().getFileName().toString()).toList();
+        List<String> names = renderedConfigurations()
+                .map(p -> p.getParent().getFileName().toString())
+                .toList();
         try (Stream<Path> ci = Files.list(Path.of("helm/affinity-gateway/ci"))) {
             List<String> expected = Stream.concat(
-                            Stream.of("default"), ci.map(p -> p.getFileName().toString().replace(".yaml", "")))
+                            Stream.of("default"),
+                            ci.map(p -> p.getFileName().toString().replace(".yaml", "")))
                     .sorted()
                     .toList();
             assertThat(names).containsExactlyElementsOf(expected);
@@ -54,15 +62,20 @@ class HelmRenderedConfigTests {
     @MethodSource("renderedConfigurations")
     void shouldStartTheGatewayWithTheApplicationYamlTheChartRenders(Path applicationYaml) {
         Map<String, Object> properties = Map.of(
-                "spring.config.additional-location", "file:" + applicationYaml.toAbsolutePath(),
-                "server.port", 0,
-                "management.server.port", 0,
-                "affinity.cookie.secret", TestGateway.SECRET);
+                "spring.config.additional-location",
+                "file:" + applicationYaml.toAbsolutePath(),
+                "server.port",
+                0,
+                "management.server.port",
+                0,
+                "affinity.cookie.secret",
+                TestGateway.SECRET);
 
         try (ConfigurableApplicationContext gateway = TestGateway.start(properties)) {
             AffinityProperties affinity = gateway.getBean(AffinityProperties.class);
             AffinityRegistry registry = gateway.getBean(AffinityRegistry.class);
-            List<String> routes = gateway.getBean(RouteLocator.class).getRoutes()
+            List<String> routes = gateway.getBean(RouteLocator.class)
+                    .getRoutes()
                     .map(Route::getId)
                     .collectList()
                     .block();
