@@ -19,11 +19,11 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * What {@code AffinityFilter} adds to a sticky request before the balancer runs: the cookie scan
- * and, because the affinity cookie must not reach the backend, a mutated exchange whose request
- * headers are a full copy. The mutation below is the same call sequence as
- * {@code AffinityFilter.withoutAffinityCookie} (private there). A browser-like request with eight
- * headers; the backend request that Spring Cloud Gateway builds later copies the headers again.
+ * Two ways to keep the affinity cookie from the backend, on a browser-like request with eight
+ * headers: the cookie scan alone (what {@code AffinityFilter} does now; {@code
+ * AffinityCookieHeadersFilter} then drops the cookie where the routing filter builds the backend
+ * headers anyway), against the scan plus a mutated exchange whose request headers are a full copy
+ * (what {@code AffinityFilter} did before; kept to show why it was replaced).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
