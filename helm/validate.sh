@@ -35,6 +35,14 @@ install_tools() {
 
 install_tools
 "$HELM" version --short
+
+# The chart deploys this build: its appVersion is the project version.
+project_version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
+app_version=$(sed -n 's/^appVersion: "\(.*\)"/\1/p' "$CHART/Chart.yaml")
+if [ "$project_version" != "$app_version" ]; then
+  echo "Chart.yaml appVersion ($app_version) differs from the project version ($project_version)" >&2
+  exit 1
+fi
 rm -rf "$OUT"
 mkdir -p "$OUT/manifests" "$OUT/rendered"
 
