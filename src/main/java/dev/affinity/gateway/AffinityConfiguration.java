@@ -10,6 +10,7 @@ import dev.affinity.gateway.filter.AffinityFilter;
 import dev.affinity.gateway.filter.RoutingListener;
 import dev.affinity.gateway.health.ActiveHealthChecker;
 import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.DiscoveryCheck;
 import dev.affinity.gateway.registry.ServiceRegistry;
 import java.util.function.LongSupplier;
 import org.springframework.beans.factory.ObjectProvider;
@@ -47,6 +48,12 @@ public class AffinityConfiguration {
                 .map(entry -> new ServiceRegistry(
                         entry.getKey(), entry.getValue(), cookieWriter.cookieName(entry.getKey()), cookieValues, clock))
                 .toList());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public DiscoveryCheck affinityDiscoveryCheck(AffinityRegistry registry, DiscoveryClient discovery) {
+        return new DiscoveryCheck(registry, discovery);
     }
 
     @Bean

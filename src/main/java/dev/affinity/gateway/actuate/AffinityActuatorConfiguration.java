@@ -23,8 +23,8 @@ public class AffinityActuatorConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public AffinityMeters affinityMeters(AffinityRegistry registry, DiscoveryClient discovery) {
-        registry.refresh(discovery); // instances known up front, so their gauges exist before traffic
+    public AffinityMeters affinityMeters(AffinityRegistry registry) {
+        // gauges follow the registry's snapshots, filled from discovery at startup (DiscoveryCheck)
         return new AffinityMeters(registry);
     }
 

@@ -82,4 +82,15 @@ class LoggingTests {
                     .hasSize(2);
         }
     }
+
+    @Test
+    void shouldWarnAboutAnAffinityServiceWithoutInstances(CapturedOutput output) {
+        try (ConfigurableApplicationContext gateway = TestGateway.start(TestGateway.properties(
+                "hive",
+                backends,
+                Map.of("affinity.services.hvie.mode", "sticky", "affinity.services.hive.mode", "sticky")))) {
+            assertThat(output.getAll()).contains("affinity.services.hvie has no instances in discovery");
+            assertThat(output.getAll()).containsPattern("service=hive mode=sticky instances=\\[hive-a, hive-b]");
+        }
+    }
 }
