@@ -3,13 +3,8 @@ package dev.affinity.gateway.registry;
 import dev.affinity.gateway.config.AffinityMode;
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.CookieValues;
-import dev.affinity.gateway.cookie.InstanceKeys;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -33,13 +28,9 @@ public final class ServiceRegistry {
 
     private final String cookieName;
 
-    private final CookieValues cookieValues;
-
-    private final LongSupplier nanoClock;
-
     private final List<String> cookielessAgents;
 
-    private final Map<String, InstanceState> states = new ConcurrentHashMap<>();
+    private final SnapshotBuilder builder;
 
     private final LongAdder cookieRejects = new LongAdder();
 
@@ -62,8 +53,7 @@ public final class ServiceRegistry {
         this.serviceId = serviceId;
         this.settings = settings;
         this.cookieName = cookieName;
-        this.cookieValues = cookieValues;
-        this.nanoClock = nanoClock;
+        this.builder = new SnapshotBuilder(serviceId, cookieValues, nanoClock);
         this.cookielessAgents = settings.getCookielessUserAgents().stream()
                 .map(s -> s.toLowerCase(Locale.ROOT))
                 .toList();
@@ -109,40 +99,12 @@ public final class ServiceRegistry {
             if (current.source().equals(discovered)) {
                 return current;
             }
-            Snapshot rebuilt = build(discovered);
+            Snapshot rebuilt = this.builder.build(discovered);
             this.snapshot = rebuilt;
             this.snapshotListeners.forEach(listener -> listener.accept(rebuilt));
             checkAvailability();
             return rebuilt;
         }
-    }
-
-    private Snapshot build(List<ServiceInstance> discovered) {
-        List<InstanceState> instances = new ArrayList<>(discovered.size());
-        Map<String, Snapshot.CookieMatch> byCookie = new HashMap<>();
-        Map<String, InstanceState> seen = new HashMap<>();
-        for (ServiceInstance instance : discovered) {
-            String key = InstanceKeys.cookieKey(instance);
-            if (seen.containsKey(key)) {
-                continue; // the same instance listed twice: keep the first
-            }
-            String value = this.cookieValues.current(this.serviceId, instance);
-            InstanceState state = this.states.compute(key, (k, existing) -> {
-                if (existing == null) {
-                    return new InstanceState(InstanceKeys.id(instance), k, instance, value, this.nanoClock);
-                }
-                existing.update(instance, value);
-                return existing;
-            });
-            seen.put(key, state);
-            instances.add(state);
-            byCookie.put(value, new Snapshot.CookieMatch(state, false));
-            for (String previous : this.cookieValues.previous(this.serviceId, instance)) {
-                byCookie.putIfAbsent(previous, new Snapshot.CookieMatch(state, true));
-            }
-        }
-        this.states.keySet().retainAll(seen.keySet());
-        return new Snapshot(List.copyOf(discovered), List.copyOf(instances), Map.copyOf(byCookie));
     }
 
     /** Called with every new snapshot (instances appeared, went or changed), e.g. to register meters. */
