@@ -1,4 +1,4 @@
-/** Backend health: passive ejection and active checks, and their Actuator health contributors. */
+/** Active health checks of backend instances and the Actuator health indicators; passive ejection lives with the instance state in {@code registry}. */
 @NullMarked
 package dev.affinity.gateway.health;
 
