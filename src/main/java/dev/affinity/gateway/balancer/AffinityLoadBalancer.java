@@ -1,6 +1,7 @@
 package dev.affinity.gateway.balancer;
 
 import dev.affinity.gateway.config.AffinityMode;
+import dev.affinity.gateway.cookie.CookieScan;
 import dev.affinity.gateway.registry.Decision;
 import dev.affinity.gateway.registry.InstanceState;
 import dev.affinity.gateway.registry.ServiceRegistry;
@@ -91,12 +92,17 @@ public class AffinityLoadBalancer implements ReactorServiceInstanceLoadBalancer 
     }
 
     private static void resolveCookie(RoutingContext context, Snapshot snapshot) {
-        String value = context.cookie().value();
-        switch (context.cookie().status()) {
+        CookieScan cookie = context.cookie();
+        switch (cookie.status()) {
             case ABSENT -> context.resolved(null, false, false);
             case INVALID -> context.resolved(null, false, true);
             case PRESENT -> {
-                Snapshot.CookieMatch match = snapshot.lookup(stripPadding(value));
+                String header = cookie.source();
+                int end = cookie.valueEnd();
+                while (end > cookie.valueStart() && header.charAt(end - 1) == '=') {
+                    end--; // padded base64url is valid in a cookie value, though we never send it
+                }
+                Snapshot.CookieMatch match = snapshot.lookup(header, cookie.valueStart(), end);
                 if (match == null) {
                     context.resolved(null, false, true);
                 } else {
@@ -149,18 +155,6 @@ public class AffinityLoadBalancer implements ReactorServiceInstanceLoadBalancer 
             }
         }
         return candidates;
-    }
-
-    /** Accepts padded base64url too: {@code ==} is valid in a cookie value, though we never send it. */
-    private static String stripPadding(@Nullable String value) {
-        if (value == null) {
-            return "";
-        }
-        int end = value.length();
-        while (end > 0 && value.charAt(end - 1) == '=') {
-            end--;
-        }
-        return (end == value.length()) ? value : value.substring(0, end);
     }
 
     private static @Nullable RoutingContext contextOf(Request<?> request) {

@@ -8,17 +8,31 @@ import org.jspecify.annotations.Nullable;
  * What a request's {@code Cookie} headers hold for one affinity cookie name, found in one pass that
  * also rebuilds the headers without it (the affinity cookie never reaches a backend).
  *
+ * <p>The value is not copied out of the header: {@code source[valueStart, valueEnd)} is where it
+ * stands, so a sticky hit is looked up without allocating a string.
+ *
  * @param status whether the cookie was absent, present once, or unusable (repeated or oversized)
- * @param value the cookie value when present exactly once and not oversized
+ * @param source the header holding the value when present, else {@code null}
+ * @param valueStart where the value begins in {@code source} (quotes excluded)
+ * @param valueEnd where the value ends in {@code source}
  * @param remainingHeaders the {@code Cookie} headers to forward, or {@code null} when unchanged
  */
 public record CookieScan(
-        Status status, @Nullable String value, @Nullable List<String> remainingHeaders) {
+        Status status,
+        @Nullable String source,
+        int valueStart,
+        int valueEnd,
+        @Nullable List<String> remainingHeaders) {
 
     /** Longest value worth looking up; anything longer cannot be ours. */
     public static final int MAX_VALUE_LENGTH = 128;
 
-    private static final CookieScan ABSENT = new CookieScan(Status.ABSENT, null, null);
+    private static final CookieScan ABSENT = new CookieScan(Status.ABSENT, null, 0, 0, null);
+
+    /** The cookie value when present exactly once and not oversized (a copy: for tests and logs). */
+    public @Nullable String value() {
+        return (this.source != null) ? this.source.substring(this.valueStart, this.valueEnd) : null;
+    }
 
     /** Outcome of looking for the affinity cookie. */
     public enum Status {
@@ -40,7 +54,9 @@ public record CookieScan(
             return ABSENT;
         }
         int found = 0;
-        String value = null;
+        String source = null;
+        int valueStart = 0;
+        int valueEnd = 0;
         List<String> remaining = null;
         for (int h = 0; h < cookieHeaders.size(); h++) {
             String header = cookieHeaders.get(h);
@@ -67,9 +83,15 @@ public record CookieScan(
                     if (nameEnd - from == name.length() && header.startsWith(name, from)) {
                         matched = true;
                         found++;
-                        value = (eq < 0 || eq > to)
-                                ? ""
-                                : unquote(header.substring(skipSpaces(header, eq + 1, to), to));
+                        source = header;
+                        valueStart = (eq < 0 || eq > to) ? to : skipSpaces(header, eq + 1, to);
+                        valueEnd = to;
+                        if (valueEnd - valueStart >= 2
+                                && header.charAt(valueStart) == '"'
+                                && header.charAt(valueEnd - 1) == '"') {
+                            valueStart++; // a quoted value: the quotes are not part of it
+                            valueEnd--;
+                        }
                     } else {
                         kept = (kept == null) ? new StringBuilder(length) : kept.append("; ");
                         kept.append(header, from, to);
@@ -94,10 +116,10 @@ public record CookieScan(
             return ABSENT;
         }
         List<String> forwarded = remaining.isEmpty() ? List.of() : remaining;
-        if (found > 1 || value == null || value.length() > MAX_VALUE_LENGTH) {
-            return new CookieScan(Status.INVALID, null, forwarded);
+        if (found > 1 || valueEnd - valueStart > MAX_VALUE_LENGTH) {
+            return new CookieScan(Status.INVALID, null, 0, 0, forwarded);
         }
-        return new CookieScan(Status.PRESENT, value, forwarded);
+        return new CookieScan(Status.PRESENT, source, valueStart, valueEnd, forwarded);
     }
 
     private static int skipSpaces(String text, int from, int to) {
@@ -112,12 +134,5 @@ public record CookieScan(
             to--;
         }
         return to;
-    }
-
-    private static String unquote(String value) {
-        if (value.length() >= 2 && value.charAt(0) == '"' && value.charAt(value.length() - 1) == '"') {
-            return value.substring(1, value.length() - 1);
-        }
-        return value;
     }
 }

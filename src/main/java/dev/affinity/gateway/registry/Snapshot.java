@@ -7,19 +7,36 @@ import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * An immutable view of a service's instances, rebuilt only when the discovered list changes. The
- * request path reads it from one volatile field and resolves a cookie with one map lookup.
+ * request path reads it from one volatile field and resolves a cookie with one table lookup.
  *
  * @param source the discovered list it was built from (compared by identity, then equality)
  * @param instances the instances in discovery order
  * @param byCookie every honoured cookie value (current and previous keys) to its instance
+ * @param table the same, for lookups by a region of the {@code Cookie} header
  */
-public record Snapshot(List<ServiceInstance> source, List<InstanceState> instances, Map<String, CookieMatch> byCookie) {
+public record Snapshot(
+        List<ServiceInstance> source,
+        List<InstanceState> instances,
+        Map<String, CookieMatch> byCookie,
+        CookieTable table) {
 
-    static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), Map.of());
+    static final Snapshot EMPTY = of(List.of(), List.of(), Map.of());
+
+    static Snapshot of(List<ServiceInstance> source, List<InstanceState> instances, Map<String, CookieMatch> byCookie) {
+        return new Snapshot(source, instances, byCookie, new CookieTable(byCookie));
+    }
 
     /** The instance a cookie value names, or {@code null} when it names none. */
     public @Nullable CookieMatch lookup(String cookieValue) {
-        return this.byCookie.get(cookieValue);
+        return this.table.find(cookieValue, 0, cookieValue.length());
+    }
+
+    /**
+     * The instance named by the cookie value at {@code text[start, end)} (typically a region of the
+     * request's {@code Cookie} header), or {@code null}. Allocates nothing.
+     */
+    public @Nullable CookieMatch lookup(String text, int start, int end) {
+        return this.table.find(text, start, end);
     }
 
     /**

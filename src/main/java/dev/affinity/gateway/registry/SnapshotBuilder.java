@@ -57,6 +57,6 @@ final class SnapshotBuilder {
             }
         }
         this.states.keySet().retainAll(seen.keySet());
-        return new Snapshot(List.copyOf(discovered), List.copyOf(instances), Map.copyOf(byCookie));
+        return Snapshot.of(List.copyOf(discovered), List.copyOf(instances), Map.copyOf(byCookie));
     }
 }
