@@ -7,19 +7,20 @@ import dev.affinity.gateway.cookie.CookieKeys;
 import dev.affinity.gateway.cookie.CookieValues;
 import dev.affinity.gateway.filter.AffinityCookieHeadersFilter;
 import dev.affinity.gateway.filter.AffinityFilter;
-import dev.affinity.gateway.filter.RoutingListener;
+import dev.affinity.gateway.filter.AttemptStartFilter;
 import dev.affinity.gateway.health.ActiveHealthChecker;
 import dev.affinity.gateway.registry.AffinityRegistry;
-import dev.affinity.gateway.registry.DiscoveryCheck;
-import dev.affinity.gateway.registry.ServiceRegistry;
-import java.util.function.LongSupplier;
-import org.springframework.beans.factory.ObjectProvider;
+import dev.affinity.gateway.registry.AffinityService;
+import dev.affinity.gateway.registry.DiscoveryRefresher;
+import dev.affinity.gateway.registry.SnapshotOwner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Schedulers;
 
 /** Wires the affinity pieces; each bean backs off when the application defines its own. */
 @Configuration(proxyBeanMethods = false)
@@ -43,23 +44,34 @@ public class AffinityConfiguration {
     @ConditionalOnMissingBean
     public AffinityRegistry affinityRegistry(
             AffinityProperties properties, CookieValues cookieValues, AffinityCookieWriter cookieWriter) {
-        LongSupplier clock = System::nanoTime;
         return new AffinityRegistry(properties.getServices().entrySet().stream()
-                .map(entry -> new ServiceRegistry(
-                        entry.getKey(), entry.getValue(), cookieWriter.cookieName(entry.getKey()), cookieValues, clock))
+                .map(entry -> new AffinityService(
+                        entry.getKey(),
+                        entry.getValue(),
+                        cookieWriter.cookieName(entry.getKey()),
+                        new SnapshotOwner(
+                                entry.getKey(), cookieValues, entry.getValue().getHealth(), Schedulers.parallel())))
                 .toList());
     }
 
     @Bean
     @ConditionalOnMissingBean
-    public DiscoveryCheck affinityDiscoveryCheck(AffinityRegistry registry, DiscoveryClient discovery) {
-        return new DiscoveryCheck(registry, discovery);
+    public DiscoveryRefresher affinityDiscoveryRefresher(
+            AffinityRegistry registry, DiscoveryClient discovery, AffinityProperties properties) {
+        return new DiscoveryRefresher(
+                registry, discovery, properties.getDiscovery().getRefreshInterval(), Schedulers.parallel());
     }
 
     @Bean
     @ConditionalOnMissingBean
-    public ActiveHealthChecker affinityActiveHealthChecker(AffinityRegistry registry, DiscoveryClient discovery) {
-        return new ActiveHealthChecker(registry, discovery);
+    public ActiveHealthChecker affinityActiveHealthChecker(AffinityRegistry registry) {
+        return new ActiveHealthChecker(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RouteCheck affinityRouteCheck(RouteLocator routes, DiscoveryClient discovery, AffinityRegistry registry) {
+        return new RouteCheck(routes, discovery, registry);
     }
 
     @Bean
@@ -70,9 +82,13 @@ public class AffinityConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public AffinityFilter affinityFilter(
-            AffinityRegistry registry, AffinityCookieWriter cookieWriter, ObjectProvider<RoutingListener> listeners) {
-        return new AffinityFilter(
-                registry, cookieWriter, listeners.orderedStream().toList());
+    public AffinityFilter affinityFilter(AffinityRegistry registry, AffinityCookieWriter cookieWriter) {
+        return new AffinityFilter(registry, cookieWriter);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public AttemptStartFilter affinityAttemptStartFilter() {
+        return new AttemptStartFilter();
     }
 }

@@ -5,13 +5,13 @@ import dev.affinity.gateway.config.BalancerType;
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.CookieScan;
 import dev.affinity.gateway.cookie.HmacCookieValues;
+import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.Decision;
 import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceRegistry;
 import dev.affinity.gateway.registry.Snapshot;
+import dev.affinity.gateway.registry.SnapshotOwner;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
@@ -35,16 +34,15 @@ import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.RequestData;
 import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
-import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.util.LinkedMultiValueMap;
-import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The per-request decision of an affinity service with three instances, as {@code AffinityFilter}
- * and {@link AffinityLoadBalancer} run it: scan the {@code Cookie} headers, create the request's
- * {@link RoutingContext}, resolve the cookie in the snapshot and choose.
+ * and {@link AffinityLoadBalancer} run it: scan the {@code Cookie} headers, resolve the cookie in
+ * the snapshot, build the attempt's {@link AffinityRequest} and choose.
  *
  * <p>Budget (issue 6): a sticky hit under 1 µs, and no allocation beyond what the request already
  * carries. Run with {@code -prof gc} and read {@code gc.alloc.rate.norm} (bytes per operation).
@@ -65,18 +63,13 @@ public class AffinityDecisionBenchmark {
 
     static final byte[] PREVIOUS_SECRET = "bench-previous-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
 
-    ServiceRegistry service;
+    SnapshotOwner owner;
+
+    AffinityChooser chooser;
 
     AffinityLoadBalancer balancer;
 
-    List<ServiceInstance> discovered;
-
-    /** An equal list that is a different object, as a discovery client without caching hands out. */
-    List<ServiceInstance> rediscovered;
-
-    URI lbUrl;
-
-    InstanceState second;
+    Snapshot.Member second;
 
     /** {@code Cookie: KNOX_BACKEND-sticky=<value of instance 2>}, the usual sticky-hit request. */
     List<String> stickyHeaders;
@@ -90,17 +83,9 @@ public class AffinityDecisionBenchmark {
     /** Unrelated cookies only: a new client of this service. */
     List<String> otherCookiesHeaders;
 
-    CookieScan stickyScan;
+    Map<String, Object> attributes;
 
-    CookieScan previousKeyScan;
-
-    Request<RequestDataContext> stickyRequest;
-
-    Request<RequestDataContext> newClientRequest;
-
-    Map<String, Object> stickyAttributes;
-
-    Map<String, Object> newClientAttributes;
+    Request<RequestDataContext> lbRequest;
 
     @Setup
     public void setUp() {
@@ -108,67 +93,42 @@ public class AffinityDecisionBenchmark {
         settings.setMode(AffinityMode.STICKY);
         settings.setBalancer(BalancerType.ROUND_ROBIN);
         HmacCookieValues values = new HmacCookieValues(SECRET, List.of(PREVIOUS_SECRET));
-        this.service = new ServiceRegistry(SERVICE, settings, COOKIE, values, System::nanoTime);
-        this.discovered = new ArrayList<>(List.of(
+        this.owner = new SnapshotOwner(SERVICE, values, settings.getHealth(), Schedulers.single());
+        this.owner.discovered(List.of(
                 new DefaultServiceInstance("b1", SERVICE, "127.0.0.1", 19001, false),
                 new DefaultServiceInstance("b2", SERVICE, "127.0.0.1", 19002, false),
                 new DefaultServiceInstance("b3", SERVICE, "127.0.0.1", 19003, false)));
-        this.rediscovered = new ArrayList<>(this.discovered);
-        this.service.refresh(this.discovered);
-        Snapshot snapshot = this.service.snapshot();
-        this.second = snapshot.instances().get(1);
+        this.chooser = new AffinityChooser(settings);
+        this.balancer = new AffinityLoadBalancer(new AffinityService(SERVICE, settings, COOKIE, this.owner));
+        this.second = this.owner.current().members().get(1);
         String previousValue =
                 new HmacCookieValues(PREVIOUS_SECRET, List.of()).current(SERVICE, this.second.instance());
 
-        this.lbUrl = URI.create("lb://" + SERVICE + "/sticky/hello");
         this.stickyHeaders = List.of(COOKIE + "=" + this.second.cookieValue());
         this.stickyAmongOthersHeaders =
                 List.of("JSESSIONID=6F1C2B9A0D; " + COOKIE + "=" + this.second.cookieValue() + "; theme=dark");
         this.previousKeyHeaders = List.of(COOKIE + "=" + previousValue);
         this.otherCookiesHeaders = List.of("JSESSIONID=6F1C2B9A0D; theme=dark");
-        this.stickyScan = CookieScan.scan(this.stickyHeaders, COOKIE);
-        this.previousKeyScan = CookieScan.scan(this.previousKeyHeaders, COOKIE);
 
-        StaticListableBeanFactory beans = new StaticListableBeanFactory();
-        beans.addBean("supplier", new FixedSupplier(this.discovered));
-        this.balancer =
-                new AffinityLoadBalancer(beans.getBeanProvider(ServiceInstanceListSupplier.class), this.service);
-
-        this.stickyAttributes = new HashMap<>();
-        this.newClientAttributes = new HashMap<>();
-        this.stickyRequest = lbRequest(this.stickyAttributes);
-        this.newClientRequest = lbRequest(this.newClientAttributes);
-
+        this.attributes = new HashMap<>();
+        RequestData data = new RequestData(
+                HttpMethod.GET,
+                URI.create("lb://" + SERVICE + "/sticky/hello"),
+                new HttpHeaders(),
+                new LinkedMultiValueMap<>(),
+                this.attributes);
+        this.lbRequest = new DefaultRequest<>(new RequestDataContext(data, "default"));
         check();
-    }
-
-    private Request<RequestDataContext> lbRequest(Map<String, Object> attributes) {
-        RequestData data =
-                new RequestData(HttpMethod.GET, this.lbUrl, new HttpHeaders(), new LinkedMultiValueMap<>(), attributes);
-        return new DefaultRequest<>(new RequestDataContext(data, "default"));
     }
 
     /** Fails the run when a benchmark would measure the wrong path. */
     private void check() {
-        RoutingContext hit = new RoutingContext(this.service, this.lbUrl, this.stickyScan, false);
-        require(this.balancer.choose(hit, this.service.snapshot()) == this.second, "sticky hit chose another instance");
-        require(hit.decision() == Decision.STICKY && !hit.needsCookie(this.second), "sticky hit is not a sticky hit");
-
-        RoutingContext other = new RoutingContext(
-                this.service, this.lbUrl, CookieScan.scan(this.stickyAmongOthersHeaders, COOKIE), false);
-        require(this.balancer.choose(other, this.service.snapshot()) == this.second, "cookie among others missed");
-
-        RoutingContext old = new RoutingContext(this.service, this.lbUrl, this.previousKeyScan, false);
-        require(this.balancer.choose(old, this.service.snapshot()) == this.second, "previous-key cookie missed");
-        require(old.previousKey() && old.needsCookie(this.second), "previous-key cookie is not re-issued");
-
-        RoutingContext fresh =
-                new RoutingContext(this.service, this.lbUrl, CookieScan.scan(this.otherCookiesHeaders, COOKIE), false);
-        InstanceState assigned = this.balancer.choose(fresh, this.service.snapshot());
-        require(assigned != null && fresh.decision() == Decision.ASSIGNED, "new client was not assigned");
-
+        Choice hit = stickyHit();
+        require(hit.member() == this.second && hit.decision() == Decision.STICKY, "sticky hit is not a sticky hit");
+        require(stickyHitAmongOtherCookies().member() == this.second, "cookie among others missed");
+        require(previousKeyHit(), "previous-key cookie missed or not re-issued");
+        require(newAssignment().decision() == Decision.ASSIGNED, "new client was not assigned");
         require(stickyHitReactive() == this.second.instance(), "reactive sticky hit chose the wrong instance");
-        require(newAssignmentReactive() != null, "reactive new assignment chose nothing");
     }
 
     private static void require(boolean condition, String message) {
@@ -177,92 +137,61 @@ public class AffinityDecisionBenchmark {
         }
     }
 
-    /** (a) The whole sticky-hit decision: scan the one {@code Cookie} header, context, lookup, choose. */
-    @Benchmark
-    public InstanceState stickyHit() {
-        CookieScan cookie = CookieScan.scan(this.stickyHeaders, COOKIE);
-        RoutingContext context = new RoutingContext(this.service, this.lbUrl, cookie, false);
-        return this.balancer.choose(context, this.service.snapshot());
+    private Choice decide(List<String> headers) {
+        Snapshot snapshot = this.owner.current();
+        CookieScan cookie = CookieScan.scan(headers, COOKIE);
+        Snapshot.CookieMatch match = (cookie.status() == CookieScan.Status.PRESENT)
+                ? snapshot.lookup(cookie.source(), cookie.valueStart(), cookie.valueEnd())
+                : null;
+        InstanceState pinned = (match != null) ? match.member().state() : null;
+        AffinityRequest request = new AffinityRequest(
+                pinned, cookie.status() != CookieScan.Status.ABSENT && match == null, false, List.of());
+        return this.chooser.choose(snapshot, request, null);
     }
 
-    /** (a) The sticky hit without the scan: context, snapshot lookup and choose only. */
+    /** (a) The whole sticky-hit decision: scan the one {@code Cookie} header, lookup, request, choose. */
     @Benchmark
-    public InstanceState stickyHitLookupAndChoose() {
-        RoutingContext context = new RoutingContext(this.service, this.lbUrl, this.stickyScan, false);
-        return this.balancer.choose(context, this.service.snapshot());
+    public Choice stickyHit() {
+        return decide(this.stickyHeaders);
     }
 
     /** (a) Sticky hit whose cookie sits among other cookies: the scan rebuilds the forwarded header. */
     @Benchmark
-    public InstanceState stickyHitAmongOtherCookies() {
-        CookieScan cookie = CookieScan.scan(this.stickyAmongOthersHeaders, COOKIE);
-        RoutingContext context = new RoutingContext(this.service, this.lbUrl, cookie, false);
-        return this.balancer.choose(context, this.service.snapshot());
+    public Choice stickyHitAmongOtherCookies() {
+        return decide(this.stickyAmongOthersHeaders);
     }
 
-    /** (b) A new client (no cookie of ours): scan, context, round-robin pick over the candidates. */
+    /** (b) A new client (no cookie of ours): scan, round-robin pick over the candidates. */
     @Benchmark
-    public InstanceState newAssignment() {
-        CookieScan cookie = CookieScan.scan(List.of(), COOKIE);
-        RoutingContext context = new RoutingContext(this.service, this.lbUrl, cookie, false);
-        return this.balancer.choose(context, this.service.snapshot());
+    public Choice newAssignment() {
+        return decide(List.of());
     }
 
     /** (b) A new client of this service that carries unrelated cookies. */
     @Benchmark
-    public InstanceState newAssignmentWithOtherCookies() {
-        CookieScan cookie = CookieScan.scan(this.otherCookiesHeaders, COOKIE);
-        RoutingContext context = new RoutingContext(this.service, this.lbUrl, cookie, false);
-        return this.balancer.choose(context, this.service.snapshot());
+    public Choice newAssignmentWithOtherCookies() {
+        return decide(this.otherCookiesHeaders);
     }
 
-    /** (d) A cookie made with a previous secret: still one map lookup, no HMAC computed. */
+    /** (d) A cookie made with a previous secret: still one table lookup, no HMAC computed. */
     @Benchmark
     public boolean previousKeyHit() {
-        CookieScan cookie = CookieScan.scan(this.previousKeyHeaders, COOKIE);
-        RoutingContext context = new RoutingContext(this.service, this.lbUrl, cookie, false);
-        InstanceState chosen = this.balancer.choose(context, this.service.snapshot());
-        return chosen != null && context.needsCookie(chosen);
+        Snapshot.CookieMatch match = this.owner
+                .current()
+                .lookup(this.previousKeyHeaders.get(0), COOKIE.length() + 1, this.previousKeyHeaders.get(0).length());
+        return match != null && match.previousKey() && decide(this.previousKeyHeaders).member() == this.second;
     }
 
     /**
-     * What {@link AffinityLoadBalancer#choose(Request)} does per attempt before choosing: hand the
-     * discovered list to the registry. A list equal to, but not the same object as, the snapshot's.
-     */
-    @Benchmark
-    public Snapshot refreshUnchanged() {
-        return this.service.refresh(this.rediscovered);
-    }
-
-    /**
-     * (a) The public reactive path {@link AffinityLoadBalancer#choose(Request)} for a sticky hit:
-     * supplier lookup, {@code Flux.next().map()}, refresh, choose; plus the attempt bookkeeping the
-     * filter does ({@code attemptStarted}/{@code attemptEnded}). Blocking on an already-completed
-     * {@code Mono} adds a few tens of ns.
+     * (a) The public reactive path {@link AffinityLoadBalancer#choose(Request)} for a sticky hit: the
+     * handed-over {@link AffinityRequest}, the snapshot read, the choice and its response. Blocking on
+     * an already-completed {@code Mono} adds a few tens of ns.
      */
     @Benchmark
     public ServiceInstance stickyHitReactive() {
-        CookieScan cookie = CookieScan.scan(this.stickyHeaders, COOKIE);
-        RoutingContext context = new RoutingContext(this.service, this.lbUrl, cookie, false);
-        this.stickyAttributes.put(RoutingContext.ATTRIBUTE, context);
-        return serve(this.stickyRequest, context);
-    }
-
-    /** (b) The public reactive path for a new client. */
-    @Benchmark
-    public ServiceInstance newAssignmentReactive() {
-        CookieScan cookie = CookieScan.scan(List.of(), COOKIE);
-        RoutingContext context = new RoutingContext(this.service, this.lbUrl, cookie, false);
-        this.newClientAttributes.put(RoutingContext.ATTRIBUTE, context);
-        return serve(this.newClientRequest, context);
-    }
-
-    private ServiceInstance serve(Request<RequestDataContext> request, RoutingContext context) {
-        Response<ServiceInstance> response = this.balancer.choose(request).block();
-        InstanceState chosen = context.endAttempt(false);
-        if (chosen != null) {
-            this.service.attemptEnded(chosen, false);
-        }
+        this.attributes.put(
+                AffinityRequest.ATTRIBUTE, new AffinityRequest(this.second.state(), false, false, List.of()));
+        Response<ServiceInstance> response = this.balancer.choose(this.lbRequest).block();
         return (response != null) ? response.getServer() : null;
     }
 
@@ -270,25 +199,5 @@ public class AffinityDecisionBenchmark {
     @Benchmark
     public void baseline(Blackhole blackhole) {
         blackhole.consume(this.second);
-    }
-
-    /** The supplier Spring Cloud LoadBalancer's caching supplier amounts to: the same list every time. */
-    static final class FixedSupplier implements ServiceInstanceListSupplier {
-
-        private final List<ServiceInstance> instances;
-
-        FixedSupplier(List<ServiceInstance> instances) {
-            this.instances = instances;
-        }
-
-        @Override
-        public String getServiceId() {
-            return SERVICE;
-        }
-
-        @Override
-        public Flux<List<ServiceInstance>> get() {
-            return Flux.just(this.instances);
-        }
     }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.contributor.CompositeReactiveHealthContributor;
 import org.springframework.boot.health.contributor.ReactiveHealthContributor;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,23 +16,22 @@ public class AffinityActuatorConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public AffinityEndpoint affinityEndpoint(AffinityRegistry registry, DiscoveryClient discovery) {
-        return new AffinityEndpoint(registry, discovery);
+    public AffinityEndpoint affinityEndpoint(AffinityRegistry registry) {
+        return new AffinityEndpoint(registry);
     }
 
     @Bean
     @ConditionalOnMissingBean
     public AffinityMeters affinityMeters(AffinityRegistry registry) {
-        // gauges follow the registry's snapshots, filled from discovery at startup (DiscoveryCheck)
         return new AffinityMeters(registry);
     }
 
     /** The {@code affinity} health component: one indicator per affinity service. */
     @Bean
     @ConditionalOnMissingBean(name = "affinityHealthContributor")
-    public ReactiveHealthContributor affinityHealthContributor(AffinityRegistry registry, DiscoveryClient discovery) {
+    public ReactiveHealthContributor affinityHealthContributor(AffinityRegistry registry) {
         Map<String, ServiceHealthIndicator> indicators = new LinkedHashMap<>();
-        registry.services().forEach(s -> indicators.put(s.serviceId(), new ServiceHealthIndicator(s, discovery)));
+        registry.services().forEach(s -> indicators.put(s.serviceId(), new ServiceHealthIndicator(s)));
         return CompositeReactiveHealthContributor.fromMap(indicators);
     }
 }

@@ -1,13 +1,13 @@
 package dev.affinity.gateway.actuate;
 
+import dev.affinity.gateway.config.ConfigNames;
+import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.InstanceCounters;
-import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceRegistry;
+import dev.affinity.gateway.registry.Snapshot;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-/** What the {@code affinity} endpoint returns: small immutable views of the registry. */
+/** What the {@code affinity} endpoint returns: small immutable views of the current snapshot and counters. */
 public final class AffinityDescriptors {
 
     private AffinityDescriptors() {}
@@ -26,7 +26,7 @@ public final class AffinityDescriptors {
      * @param balancer the balancer for new clients
      * @param cookieName the affinity cookie's name
      * @param requests requests served by its instances (the sum of their {@code requests})
-     * @param cookieRejects cookies that matched no instance
+     * @param cookieRejects requests whose affinity cookies matched no instance
      * @param unavailable requests the gateway answered itself because no instance could serve them
      * @param instances its instances in discovery order
      */
@@ -39,16 +39,17 @@ public final class AffinityDescriptors {
             long unavailable,
             List<Instance> instances) {
 
-        static Service of(ServiceRegistry service) {
-            List<Instance> instances =
-                    service.snapshot().instances().stream().map(Instance::of).toList();
+        static Service of(AffinityService service) {
+            List<Instance> instances = service.snapshots().current().members().stream()
+                    .map(Instance::of)
+                    .toList();
             return new Service(
-                    lower(service.mode().name()),
-                    lower(service.settings().getBalancer().name()),
+                    ConfigNames.of(service.mode()),
+                    ConfigNames.of(service.settings().getBalancer()),
                     service.cookieName(),
                     instances.stream().mapToLong(i -> i.counters().requests()).sum(),
-                    service.cookieRejects(),
-                    service.unavailableResponses(),
+                    service.stats().cookieRejects(),
+                    service.stats().unavailable(),
                     instances);
         }
     }
@@ -59,7 +60,7 @@ public final class AffinityDescriptors {
      * @param id {@code instance-id}, else {@code host:port}: the {@code {instance}} of the write operation
      * @param uri where requests go
      * @param cookie the cookie value that pins a client to it (to map a client's cookie to an instance)
-     * @param state admin state: ACTIVE, DRAINING or DISABLED
+     * @param state admin state: ACTIVE, DRAINING or DISABLED (the stricter of the operator's and discovery's)
      * @param healthy active health checks pass (always true without {@code health.path})
      * @param ejected passive ejection keeps it out right now
      * @param available it may serve its pinned clients (healthy, not ejected, not DISABLED)
@@ -77,21 +78,17 @@ public final class AffinityDescriptors {
             int activeRequests,
             InstanceCounters counters) {
 
-        static Instance of(InstanceState state) {
+        static Instance of(Snapshot.Member member) {
             return new Instance(
-                    state.id(),
-                    state.instance().getUri().toString(),
-                    state.cookieValue(),
-                    state.adminState().name(),
-                    state.healthy(),
-                    state.ejected(),
-                    state.servesPinned(),
-                    state.activeRequests(),
-                    state.counters());
+                    member.state().id(),
+                    member.instance().getUri().toString(),
+                    member.cookieValue(),
+                    member.adminState().name(),
+                    member.state().healthy(),
+                    member.state().ejected(),
+                    member.servesPinned(),
+                    member.state().activeRequests(),
+                    member.state().counters());
         }
-    }
-
-    private static String lower(String name) {
-        return name.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

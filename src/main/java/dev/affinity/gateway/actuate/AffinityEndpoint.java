@@ -2,8 +2,8 @@ package dev.affinity.gateway.actuate;
 
 import dev.affinity.gateway.registry.AdminState;
 import dev.affinity.gateway.registry.AffinityRegistry;
-import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceRegistry;
+import dev.affinity.gateway.registry.AffinityService;
+import dev.affinity.gateway.registry.Snapshot;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -14,11 +14,11 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /**
  * {@code /actuator/affinity}: every affinity service with its instances, states and counters;
  * {@code POST /actuator/affinity/{service}/{instance}} with {@code {"state":"DRAINING"}} steers one.
+ * Reads change nothing.
  */
 @Endpoint(id = "affinity")
 public class AffinityEndpoint {
@@ -27,16 +27,12 @@ public class AffinityEndpoint {
 
     private final AffinityRegistry registry;
 
-    private final DiscoveryClient discovery;
-
-    public AffinityEndpoint(AffinityRegistry registry, DiscoveryClient discovery) {
+    public AffinityEndpoint(AffinityRegistry registry) {
         this.registry = registry;
-        this.discovery = discovery;
     }
 
     @ReadOperation
     public AffinityDescriptors.Services services() {
-        this.registry.refresh(this.discovery);
         Map<String, AffinityDescriptors.Service> services = new LinkedHashMap<>();
         this.registry.services().forEach(s -> services.put(s.serviceId(), AffinityDescriptors.Service.of(s)));
         return new AffinityDescriptors.Services(services);
@@ -44,48 +40,56 @@ public class AffinityEndpoint {
 
     @ReadOperation
     public AffinityDescriptors.@Nullable Service service(@Selector String service) {
-        ServiceRegistry found = refreshed(service);
+        AffinityService found = this.registry.service(service);
         return (found != null) ? AffinityDescriptors.Service.of(found) : null;
     }
 
     @ReadOperation
     public AffinityDescriptors.@Nullable Instance instance(@Selector String service, @Selector String instance) {
-        InstanceState found = find(service, instance);
-        return (found != null) ? AffinityDescriptors.Instance.of(found) : null;
+        AffinityService found = this.registry.service(service);
+        Snapshot.Member member = (found != null) ? found.snapshots().current().member(instance) : null;
+        return (member != null) ? AffinityDescriptors.Instance.of(member) : null;
     }
 
     /**
-     * Sets an instance's admin state. Answers 404 for an unknown service or instance and 400, naming
-     * the allowed values, for a missing or unknown state.
+     * Sets an instance's admin state. Answers 404 saying whether the service or the instance is
+     * unknown, and 400, naming the allowed values, for a missing or unknown state.
      */
     @WriteOperation
     public WebEndpointResponse<Object> setState(
             @Selector String service, @Selector String instance, @Nullable String state) {
         AdminState target = parse(state);
         if (target == null) {
-            return new WebEndpointResponse<>(
-                    Map.of("error", "state must be one of " + ALLOWED_STATES), WebEndpointResponse.STATUS_BAD_REQUEST);
+            return error(
+                    WebEndpointResponse.STATUS_BAD_REQUEST,
+                    "body must be JSON like {\"state\":\"DRAINING\"}; state must be one of " + ALLOWED_STATES
+                            + ((state != null) ? ", not '" + state + "'" : ""));
         }
-        InstanceState found = find(service, instance);
-        ServiceRegistry registry = this.registry.service(service);
-        if (found == null || registry == null) {
-            return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+        AffinityService found = this.registry.service(service);
+        if (found == null) {
+            return error(
+                    WebEndpointResponse.STATUS_NOT_FOUND,
+                    "unknown service '" + service + "'; affinity services: "
+                            + this.registry.services().stream()
+                                    .map(AffinityService::serviceId)
+                                    .toList());
         }
-        registry.setAdminState(found, target);
-        return new WebEndpointResponse<>(AffinityDescriptors.Instance.of(found));
+        Snapshot.Member member = found.snapshots().current().member(instance);
+        if (member == null) {
+            return error(
+                    WebEndpointResponse.STATUS_NOT_FOUND,
+                    "service '" + service + "' has no instance '" + instance + "'; its instances: "
+                            + found.snapshots().current().members().stream()
+                                    .map(m -> m.state().id())
+                                    .toList());
+        }
+        found.snapshots().setAdminState(member.state(), target);
+        Snapshot.Member updated = found.snapshots().current().member(member.state());
+        return new WebEndpointResponse<>(AffinityDescriptors.Instance.of((updated != null) ? updated : member));
     }
 
-    private @Nullable InstanceState find(String service, String instance) {
-        ServiceRegistry found = refreshed(service);
-        return (found != null) ? found.instance(instance) : null;
-    }
-
-    private @Nullable ServiceRegistry refreshed(String service) {
-        ServiceRegistry found = this.registry.service(service);
-        if (found != null) {
-            found.refresh(this.discovery.getInstances(service));
-        }
-        return found;
+    private static WebEndpointResponse<Object> error(int status, String message) {
+        return new WebEndpointResponse<>(Map.of("error", message), status);
     }
 
     private static @Nullable AdminState parse(@Nullable String state) {

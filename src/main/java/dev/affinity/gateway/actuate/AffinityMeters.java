@@ -1,37 +1,33 @@
 package dev.affinity.gateway.actuate;
 
-import dev.affinity.gateway.balancer.RoutingContext;
-import dev.affinity.gateway.filter.RoutingListener;
 import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.Decision;
 import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceRegistry;
+import dev.affinity.gateway.registry.ServiceStats;
 import dev.affinity.gateway.registry.Snapshot;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Micrometer meters, recorded at the one place a request is finished ({@link RoutingListener}):
+ * Micrometer meters over the registry's own counters, so a request is counted once, by
+ * {@link ServiceStats#record}, and nothing is looked up or tagged per request:
  * {@code affinity.requests} by service, instance and decision; {@code affinity.unavailable} by
  * service; gauges {@code affinity.instance.active.requests} and {@code affinity.instance.available}.
+ * Meters follow the snapshot: registered for instances that appear, removed for those that leave.
  */
-public class AffinityMeters implements RoutingListener, MeterBinder {
+public class AffinityMeters implements MeterBinder {
 
     private final AffinityRegistry registry;
 
-    private final Map<InstanceState, Counter[]> requestCounters = new ConcurrentHashMap<>();
-
-    private final Map<ServiceRegistry, Counter> unavailableCounters = new ConcurrentHashMap<>();
-
-    private final Set<InstanceState> gauged = ConcurrentHashMap.newKeySet();
-
-    private volatile @Nullable MeterRegistry meters;
+    private final Map<InstanceState, List<Meter>> byInstance = new ConcurrentHashMap<>();
 
     public AffinityMeters(AffinityRegistry registry) {
         this.registry = registry;
@@ -39,72 +35,61 @@ public class AffinityMeters implements RoutingListener, MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry meters) {
-        this.meters = meters;
-        for (ServiceRegistry service : this.registry.services()) {
-            this.unavailableCounters.put(
-                    service,
-                    Counter.builder("affinity.unavailable")
-                            .description("Requests the gateway answered itself because no instance could serve them")
-                            .tag("service", service.serviceId())
-                            .register(meters));
-            service.onSnapshot(snapshot -> registerGauges(service, snapshot));
-            registerGauges(service, service.snapshot());
+        for (AffinityService service : this.registry.services()) {
+            FunctionCounter.builder("affinity.unavailable", service.stats(), ServiceStats::unavailable)
+                    .description("Requests the gateway answered itself because no instance could serve them")
+                    .tag("service", service.serviceId())
+                    .register(meters);
+            service.snapshots().onRebuild(snapshot -> follow(meters, service, snapshot));
+            follow(meters, service, service.snapshots().current());
         }
     }
 
-    @Override
-    public void onRouted(RoutingContext context, @Nullable InstanceState served) {
-        MeterRegistry meters = this.meters;
-        if (meters == null) {
-            return;
+    private synchronized void follow(MeterRegistry meters, AffinityService service, Snapshot snapshot) {
+        List<InstanceState> present = new ArrayList<>();
+        for (Snapshot.Member member : snapshot.members()) {
+            present.add(member.state());
+            this.byInstance.computeIfAbsent(member.state(), state -> register(meters, service, state));
         }
-        if (served == null) {
-            Counter unavailable = this.unavailableCounters.get(context.service());
-            if (unavailable != null) {
-                unavailable.increment();
+        this.byInstance.entrySet().removeIf(entry -> {
+            boolean gone = !present.contains(entry.getKey()) && ownedBy(service, entry.getValue());
+            if (gone) {
+                entry.getValue().forEach(meters::remove);
             }
-            return;
-        }
-        Counter[] counters = this.requestCounters.get(served); // no capturing lambda on the hot path
-        if (counters == null) {
-            counters = this.requestCounters.computeIfAbsent(served, s -> counters(meters, context.service(), s));
-        }
-        counters[context.decision().ordinal()].increment();
+            return gone;
+        });
     }
 
-    private static Counter[] counters(MeterRegistry meters, ServiceRegistry service, InstanceState instance) {
-        Decision[] decisions = Decision.values();
-        Counter[] counters = new Counter[decisions.length];
-        for (Decision decision : decisions) {
-            counters[decision.ordinal()] = Counter.builder("affinity.requests")
+    private static boolean ownedBy(AffinityService service, List<Meter> meters) {
+        return !meters.isEmpty()
+                && service.serviceId().equals(meters.get(0).getId().getTag("service"));
+    }
+
+    private List<Meter> register(MeterRegistry meters, AffinityService service, InstanceState state) {
+        List<Meter> registered = new ArrayList<>();
+        for (Decision decision : Decision.values()) {
+            registered.add(FunctionCounter.builder("affinity.requests", state, s -> s.servedCount(decision))
                     .description("Requests served, by the instance that answered and how it was chosen")
                     .tag("service", service.serviceId())
-                    .tag("instance", instance.id())
+                    .tag("instance", state.id())
                     .tag("decision", decision.tag())
-                    .register(meters);
+                    .register(meters));
         }
-        return counters;
+        registered.add(Gauge.builder("affinity.instance.active.requests", state, InstanceState::activeRequests)
+                .description("Requests in flight to the instance")
+                .tag("service", service.serviceId())
+                .tag("instance", state.id())
+                .register(meters));
+        registered.add(Gauge.builder("affinity.instance.available", service, s -> available(s, state))
+                .description("1 when the instance may serve (healthy, not ejected, not DISABLED)")
+                .tag("service", service.serviceId())
+                .tag("instance", state.id())
+                .register(meters));
+        return registered;
     }
 
-    private void registerGauges(ServiceRegistry service, Snapshot snapshot) {
-        MeterRegistry meters = this.meters;
-        if (meters == null) {
-            return;
-        }
-        for (InstanceState instance : snapshot.instances()) {
-            if (!this.gauged.add(instance)) {
-                continue;
-            }
-            Gauge.builder("affinity.instance.active.requests", instance, InstanceState::activeRequests)
-                    .description("Requests in flight to the instance")
-                    .tag("service", service.serviceId())
-                    .tag("instance", instance.id())
-                    .register(meters);
-            Gauge.builder("affinity.instance.available", instance, i -> i.servesPinned() ? 1 : 0)
-                    .description("1 when the instance may serve (healthy, not ejected, not DISABLED)")
-                    .tag("service", service.serviceId())
-                    .tag("instance", instance.id())
-                    .register(meters);
-        }
+    private static double available(AffinityService service, InstanceState state) {
+        Snapshot.Member member = service.snapshots().current().member(state);
+        return (member != null && member.servesPinned()) ? 1 : 0;
     }
 }

@@ -1,168 +1,54 @@
 package dev.affinity.gateway.balancer;
 
 import dev.affinity.gateway.config.AffinityMode;
-import dev.affinity.gateway.cookie.CookieScan;
-import dev.affinity.gateway.registry.Decision;
+import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceRegistry;
-import dev.affinity.gateway.registry.Snapshot;
-import java.util.ArrayList;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.DefaultResponse;
-import org.springframework.cloud.client.loadbalancer.EmptyResponse;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
-import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
-import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import reactor.core.publisher.Mono;
 
 /**
- * The load balancer of one affinity service. Reactor only fetches the discovered instances; the
- * choice itself is {@link #choose(RoutingContext, Snapshot)}, synchronous and lock-free.
+ * The load balancer of one affinity service: adapts {@link AffinityChooser} to Spring Cloud
+ * LoadBalancer. Reads the attempt's {@link AffinityRequest} and the service's current snapshot,
+ * answers with an {@link AffinityResponse}, and keeps failover mode's active instance.
  */
 public class AffinityLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
-    private final ObjectProvider<ServiceInstanceListSupplier> suppliers;
+    private final AffinityService service;
 
-    private final ServiceRegistry service;
+    private final AffinityChooser chooser;
 
-    private final InstanceChooser chooser;
+    /** Failover mode (and cookieless clients): the instance everyone goes to; moves only on failure. */
+    private volatile @Nullable InstanceState active;
 
-    public AffinityLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, ServiceRegistry service) {
-        this.suppliers = suppliers;
+    public AffinityLoadBalancer(AffinityService service) {
         this.service = service;
-        this.chooser = new InstanceChooser(service.settings().getBalancer());
+        this.chooser = new AffinityChooser(service.settings());
     }
 
     @Override
     @SuppressWarnings("rawtypes") // the interface declares a raw Request
     public Mono<Response<ServiceInstance>> choose(Request request) {
-        ServiceInstanceListSupplier supplier = this.suppliers.getIfAvailable(NoopServiceInstanceListSupplier::new);
-        RoutingContext context = contextOf(request);
-        return supplier.get(request).next().map(instances -> respond(instances, context));
+        AffinityRequest affinity = requestOf(request);
+        Choice choice = this.chooser.choose(this.service.snapshots().current(), affinity, this.active);
+        if (choice.member() != null && (this.service.mode() == AffinityMode.FAILOVER || affinity.cookieless())) {
+            this.active = choice.member().state();
+        }
+        return Mono.just(new AffinityResponse(choice));
     }
 
-    private Response<ServiceInstance> respond(List<ServiceInstance> instances, @Nullable RoutingContext context) {
-        Snapshot snapshot = this.service.refresh(instances);
-        InstanceState chosen =
-                (context != null) ? choose(context, snapshot) : this.chooser.pick(candidates(snapshot, List.of()));
-        if (chosen == null) {
-            return new EmptyResponse();
-        }
-        if (context != null) {
-            this.service.attemptStarted(chosen);
-        }
-        return new DefaultResponse(chosen.instance());
-    }
-
-    /** Chooses the instance for one attempt of a request, recording the decision in its context. */
-    @Nullable
-    InstanceState choose(RoutingContext context, Snapshot snapshot) {
-        if (!context.resolved()) {
-            resolveCookie(context, snapshot);
-        }
-        boolean retry = !context.failed().isEmpty();
-        if (this.service.mode() == AffinityMode.FAILOVER || context.cookieless()) {
-            return chooseActive(context, snapshot);
-        }
-        if (this.service.mode() == AffinityMode.STATELESS) {
-            return chooseNew(context, snapshot, retry ? Decision.FAILOVER : Decision.STATELESS);
-        }
-        InstanceState pinned = context.pinned();
-        if (pinned != null) {
-            if (pinned.servesPinned() && !context.failed().contains(pinned)) {
-                context.chose(pinned, Decision.STICKY);
-                return pinned;
-            }
-            if (this.service.settings().isNoFallback()) {
-                context.refuse();
-                return null;
-            }
-            context.movedFrom(pinned);
-            return chooseNew(context, snapshot, Decision.FAILOVER);
-        }
-        Decision decision =
-                retry ? Decision.FAILOVER : (context.cookieRejected() ? Decision.REJECTED : Decision.ASSIGNED);
-        return chooseNew(context, snapshot, decision);
-    }
-
-    private static void resolveCookie(RoutingContext context, Snapshot snapshot) {
-        CookieScan cookie = context.cookie();
-        switch (cookie.status()) {
-            case ABSENT -> context.resolved(null, false, false);
-            case INVALID -> context.resolved(null, false, true);
-            case PRESENT -> {
-                String header = cookie.source();
-                int end = cookie.valueEnd();
-                while (end > cookie.valueStart() && header.charAt(end - 1) == '=') {
-                    end--; // padded base64url is valid in a cookie value, though we never send it
-                }
-                Snapshot.CookieMatch match = snapshot.lookup(header, cookie.valueStart(), end);
-                if (match == null) {
-                    context.resolved(null, false, true);
-                } else {
-                    context.resolved(match.instance(), match.previousKey(), false);
-                }
-            }
-        }
-    }
-
-    private @Nullable InstanceState chooseNew(RoutingContext context, Snapshot snapshot, Decision decision) {
-        InstanceState chosen = this.chooser.pick(candidates(snapshot, context.failed()));
-        if (chosen != null) {
-            context.chose(chosen, decision);
-        }
-        return chosen;
-    }
-
-    /**
-     * Failover mode: everyone goes to the active instance until it is unavailable or fails; then the
-     * next available one in discovery order becomes active, and stays so when the old one returns.
-     */
-    private @Nullable InstanceState chooseActive(RoutingContext context, Snapshot snapshot) {
-        InstanceState active = this.service.active();
-        List<InstanceState> instances = snapshot.instances();
-        int index = (active != null) ? instances.indexOf(active) : -1;
-        if (index >= 0 && active.servesPinned() && !context.failed().contains(active)) {
-            context.chose(active, Decision.STICKY);
-            return active;
-        }
-        for (int i = 1; i <= instances.size(); i++) {
-            InstanceState next = instances.get(Math.floorMod(index + i, instances.size()));
-            if (next.takesNewClients() && !context.failed().contains(next)) {
-                this.service.setActive(next);
-                if (active != null && index >= 0) {
-                    context.movedFrom(active);
-                }
-                context.chose(next, (active == null || index < 0) ? Decision.ASSIGNED : Decision.FAILOVER);
-                return next;
-            }
-        }
-        return null;
-    }
-
-    private static List<InstanceState> candidates(Snapshot snapshot, List<InstanceState> excluded) {
-        List<InstanceState> instances = snapshot.instances();
-        List<InstanceState> candidates = new ArrayList<>(instances.size());
-        for (InstanceState state : instances) {
-            if (state.takesNewClients() && !excluded.contains(state)) {
-                candidates.add(state);
-            }
-        }
-        return candidates;
-    }
-
-    private static @Nullable RoutingContext contextOf(Request<?> request) {
+    private static AffinityRequest requestOf(Request<?> request) {
         if (request.getContext() instanceof RequestDataContext data
                 && data.getClientRequest() != null
-                && data.getClientRequest().getAttributes() != null) {
-            return (RoutingContext) data.getClientRequest().getAttributes().get(RoutingContext.ATTRIBUTE);
+                && data.getClientRequest().getAttributes() != null
+                && data.getClientRequest().getAttributes().get(AffinityRequest.ATTRIBUTE)
+                        instanceof AffinityRequest affinity) {
+            return affinity;
         }
-        return null;
+        return AffinityRequest.NEW_CLIENT;
     }
 }

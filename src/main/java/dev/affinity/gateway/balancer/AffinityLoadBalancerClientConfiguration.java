@@ -1,7 +1,7 @@
 package dev.affinity.gateway.balancer;
 
 import dev.affinity.gateway.registry.AffinityRegistry;
-import dev.affinity.gateway.registry.ServiceRegistry;
+import dev.affinity.gateway.registry.AffinityService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.client.ServiceInstance;
@@ -26,10 +26,10 @@ public class AffinityLoadBalancerClientConfiguration {
         String serviceId = environment.getRequiredProperty(LoadBalancerClientFactory.PROPERTY_NAME);
         ObjectProvider<ServiceInstanceListSupplier> suppliers =
                 clientFactory.getLazyProvider(serviceId, ServiceInstanceListSupplier.class);
-        ServiceRegistry service = registry.service(serviceId);
+        AffinityService service = registry.service(serviceId);
         if (service == null) {
             return new RoundRobinLoadBalancer(suppliers, serviceId);
         }
-        return new AffinityLoadBalancer(suppliers, service);
+        return new AffinityLoadBalancer(service);
     }
 }

@@ -2,40 +2,55 @@ package dev.affinity.gateway.balancer;
 
 import dev.affinity.gateway.config.BalancerType;
 import dev.affinity.gateway.registry.InstanceState;
+import dev.affinity.gateway.registry.Snapshot;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
-/** Picks an instance for a new client or a stateless request, by the configured balancer. */
+/**
+ * Picks an instance for a new client or a stateless request by the configured balancer, among the
+ * members that take new clients and are not excluded. Allocates nothing.
+ */
 final class InstanceChooser {
 
     private final BalancerType type;
 
-    private final AtomicInteger position =
-            new AtomicInteger(ThreadLocalRandom.current().nextInt(1024));
+    /** Starts at a random position, as Spring Cloud's round-robin does, so replicas do not all begin alike. */
+    private final AtomicInteger position;
 
-    InstanceChooser(BalancerType type) {
+    InstanceChooser(BalancerType type, int start) {
         this.type = type;
+        this.position = new AtomicInteger(start);
     }
 
-    /** One of {@code candidates}, or {@code null} when there is none. */
-    @Nullable
-    InstanceState pick(List<InstanceState> candidates) {
-        if (candidates.isEmpty()) {
-            return null;
+    InstanceChooser(BalancerType type) {
+        this(type, ThreadLocalRandom.current().nextInt(1024));
+    }
+
+    /** The one rule for "may be given this request": takes new clients and did not fail it already. */
+    static boolean eligible(Snapshot.Member member, List<InstanceState> excluded) {
+        return member.takesNewClients() && !excluded.contains(member.state());
+    }
+
+    /** One eligible member, or {@code null} when there is none. */
+    Snapshot.@Nullable Member pick(List<Snapshot.Member> members, List<InstanceState> excluded) {
+        int count = 0;
+        Snapshot.Member last = null;
+        for (Snapshot.Member member : members) {
+            if (eligible(member, excluded)) {
+                count++;
+                last = member;
+            }
         }
-        if (candidates.size() == 1) {
-            return candidates.get(0);
+        if (count <= 1) {
+            return last; // none, or the only one: no counter moves
         }
-        int index = switch (this.type) {
-            case ROUND_ROBIN -> roundRobin(this.position.getAndIncrement(), candidates.size());
-            case RANDOM -> ThreadLocalRandom.current().nextInt(candidates.size());
-            case LEAST_REQUESTS ->
-                leastLoaded(candidates, InstanceState::activeRequests, this.position.getAndIncrement());
+        return switch (this.type) {
+            case ROUND_ROBIN -> nth(members, excluded, roundRobin(this.position.getAndIncrement(), count));
+            case RANDOM -> nth(members, excluded, ThreadLocalRandom.current().nextInt(count));
+            case LEAST_REQUESTS -> leastLoaded(members, excluded, roundRobin(this.position.getAndIncrement(), count));
         };
-        return candidates.get(index);
     }
 
     /**
@@ -46,23 +61,43 @@ final class InstanceChooser {
         return (counter & Integer.MAX_VALUE) % size;
     }
 
-    /**
-     * The index of the least loaded item. Ties are broken by scanning from a rotating start, so equal
-     * instances (typically all idle) still share new clients evenly instead of the first one taking all.
-     */
-    static <T> int leastLoaded(List<T> items, ToIntFunction<T> load, int counter) {
-        int size = items.size();
-        int start = roundRobin(counter, size);
-        int best = start;
-        int bestLoad = load.applyAsInt(items.get(start));
-        for (int i = 1; i < size; i++) {
-            int index = (start + i) % size;
-            int current = load.applyAsInt(items.get(index));
-            if (current < bestLoad) {
-                best = index;
-                bestLoad = current;
+    private static Snapshot.Member nth(List<Snapshot.Member> members, List<InstanceState> excluded, int n) {
+        int seen = 0;
+        for (Snapshot.Member member : members) {
+            if (eligible(member, excluded) && seen++ == n) {
+                return member;
             }
         }
-        return best;
+        throw new IllegalStateException("fewer eligible members than counted"); // the snapshot is immutable
+    }
+
+    /**
+     * The eligible member with the fewest requests in flight. Ties go to the first one at or after the
+     * rotating {@code start}, so equal instances (typically all idle) still share new clients evenly.
+     */
+    private static Snapshot.Member leastLoaded(List<Snapshot.Member> members, List<InstanceState> excluded, int start) {
+        Snapshot.Member best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        int bestRank = Integer.MAX_VALUE;
+        int index = 0;
+        int count = 0;
+        for (Snapshot.Member member : members) {
+            if (eligible(member, excluded)) {
+                count++;
+            }
+        }
+        for (Snapshot.Member member : members) {
+            if (!eligible(member, excluded)) {
+                continue;
+            }
+            int load = member.state().activeRequests();
+            int rank = Math.floorMod(index++ - start, count);
+            if (load < bestLoad || (load == bestLoad && rank < bestRank)) {
+                best = member;
+                bestLoad = load;
+                bestRank = rank;
+            }
+        }
+        return java.util.Objects.requireNonNull(best, "count >= 2 eligible members");
     }
 }

@@ -1,4 +1,7 @@
-/** The per-service {@code ReactorServiceInstanceLoadBalancer} and its pure instance-choosing algorithms. */
+/**
+ * The per-service {@code ReactorServiceInstanceLoadBalancer}, an adapter around the synchronous,
+ * lock-free {@link dev.affinity.gateway.balancer.AffinityChooser} and its balancing algorithms.
+ */
 @NullMarked
 package dev.affinity.gateway.balancer;
 

@@ -2,6 +2,8 @@ package dev.affinity.gateway.config;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -33,6 +35,10 @@ public class AffinityProperties {
     @Valid
     private final Map<String, ServiceProperties> services = new LinkedHashMap<>();
 
+    /** How often instances are read again from the {@code DiscoveryClient}. */
+    @Valid
+    private final Discovery discovery = new Discovery();
+
     public CookieProperties getCookie() {
         return this.cookie;
     }
@@ -41,10 +47,39 @@ public class AffinityProperties {
         return this.services;
     }
 
+    public Discovery getDiscovery() {
+        return this.discovery;
+    }
+
     /** Service ids become cookie names and URI hosts, so they are restricted to token characters. */
     @AssertTrue(message = "service ids under affinity.services must consist of letters, digits, '.', '_' or '-'")
     public boolean isServiceIdsValid() {
         return this.services.keySet().stream()
                 .allMatch(id -> SERVICE_ID.matcher(id).matches());
+    }
+
+    /** {@code affinity.discovery.*}. */
+    public static class Discovery {
+
+        /**
+         * How often every affinity service's instances are read again from discovery. Sources that
+         * publish a {@code HeartbeatEvent} on change (ZooKeeper, Kubernetes) are also read at once.
+         */
+        @NotNull
+        private Duration refreshInterval = Duration.ofSeconds(5);
+
+        @AssertTrue(message = "discovery.refresh-interval must be between 100ms and 1h")
+        public boolean isRefreshIntervalValid() {
+            return this.refreshInterval.compareTo(Duration.ofMillis(100)) >= 0
+                    && this.refreshInterval.compareTo(Duration.ofHours(1)) <= 0;
+        }
+
+        public Duration getRefreshInterval() {
+            return this.refreshInterval;
+        }
+
+        public void setRefreshInterval(Duration refreshInterval) {
+            this.refreshInterval = refreshInterval;
+        }
     }
 }

@@ -105,6 +105,13 @@ public class ServiceProperties {
          */
         private boolean nonIdempotent = false;
 
+        /**
+         * Whether a backend's 5xx moves the request to another instance (idempotent methods only).
+         * False is Apache Knox's rule: only I/O errors fail over; a 5xx goes to the client as it is,
+         * without a retry or a re-pin (passive ejection still counts it).
+         */
+        private boolean retryOn5xx = true;
+
         @AssertTrue(message = "failover.backoff must be between 0 and 1m")
         public boolean isBackoffValid() {
             return !this.backoff.isNegative() && this.backoff.compareTo(Duration.ofMinutes(1)) <= 0;
@@ -132,6 +139,14 @@ public class ServiceProperties {
 
         public void setNonIdempotent(boolean nonIdempotent) {
             this.nonIdempotent = nonIdempotent;
+        }
+
+        public boolean isRetryOn5xx() {
+            return this.retryOn5xx;
+        }
+
+        public void setRetryOn5xx(boolean retryOn5xx) {
+            this.retryOn5xx = retryOn5xx;
         }
     }
 

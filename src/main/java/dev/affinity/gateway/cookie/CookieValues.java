@@ -5,7 +5,8 @@ import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * Derives the cookie values that name an instance. Called only when an instance snapshot is built,
- * never per request: the request path looks the values up in a map.
+ * never per request: the request path looks the values up in the snapshot's open-addressing
+ * {@code CookieTable}, by a region of the {@code Cookie} header.
  */
 public interface CookieValues {
 

@@ -57,10 +57,6 @@ public final class DemoControlServer {
         }
     }
 
-    public int port() {
-        return this.server.port();
-    }
-
     private String status() {
         StringBuilder text = new StringBuilder();
         this.backends

@@ -1,6 +1,5 @@
 package dev.affinity.gateway.filter;
 
-import dev.affinity.gateway.balancer.RoutingContext;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
@@ -16,8 +15,8 @@ public class AffinityCookieHeadersFilter implements HttpHeadersFilter, Ordered {
 
     @Override
     public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-        RoutingContext context = RoutingContext.of(exchange);
-        List<String> remaining = (context != null) ? context.cookie().remainingHeaders() : null;
+        Attempts attempts = Attempts.of(exchange);
+        List<String> remaining = (attempts != null) ? attempts.cookie.remainingHeaders() : null;
         if (remaining == null) {
             return input;
         }

@@ -2,15 +2,14 @@ package dev.affinity.gateway.filter;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
-import dev.affinity.gateway.balancer.RoutingContext;
+import dev.affinity.gateway.balancer.AffinityRequest;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
 import dev.affinity.gateway.cookie.CookieScan;
 import dev.affinity.gateway.registry.AffinityRegistry;
-import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceRegistry;
+import dev.affinity.gateway.registry.AffinityService;
+import dev.affinity.gateway.registry.Snapshot;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +26,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 /**
- * Client affinity around Spring Cloud Gateway's load-balancer filter: reads the affinity cookie,
- * keeps it from the backend, runs the attempts (the balancer chooses each instance), fails over,
- * and pins the client to the instance that actually answered.
+ * Client affinity around Spring Cloud Gateway's load-balancer filter. Per request: reads the
+ * affinity cookie (kept from the backend by {@link AffinityCookieHeadersFilter}), runs the attempts
+ * (the balancer chooses each instance from the {@link AffinityRequest} handed to it), fails over by
+ * {@link RetryPolicy}, then records the request once and pins the client to the instance that answered.
  */
 public class AffinityFilter implements GlobalFilter, Ordered {
 
@@ -42,12 +42,9 @@ public class AffinityFilter implements GlobalFilter, Ordered {
 
     private final AffinityCookieWriter cookies;
 
-    private final List<RoutingListener> listeners;
-
-    public AffinityFilter(AffinityRegistry registry, AffinityCookieWriter cookies, List<RoutingListener> listeners) {
+    public AffinityFilter(AffinityRegistry registry, AffinityCookieWriter cookies) {
         this.registry = registry;
         this.cookies = cookies;
-        this.listeners = List.copyOf(listeners);
     }
 
     @Override
@@ -61,25 +58,25 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         if (url == null || !"lb".equals(url.getScheme()) || url.getHost() == null) {
             return chain.filter(exchange);
         }
-        ServiceRegistry service = this.registry.service(url.getHost());
+        AffinityService service = this.registry.service(url.getHost());
         if (service == null) {
             return chain.filter(exchange);
         }
         HttpHeaders headers = exchange.getRequest().getHeaders();
         CookieScan cookie = CookieScan.scan(headers.getOrEmpty(HttpHeaders.COOKIE), service.cookieName());
-        boolean cookieless =
-                service.hasCookielessAgents() && service.isCookieless(headers.getFirst(HttpHeaders.USER_AGENT));
-        RoutingContext context = new RoutingContext(service, url, cookie, cookieless);
-        // the cookie itself is removed from the backend request by AffinityCookieHeadersFilter
-        exchange.getAttributes().put(RoutingContext.ATTRIBUTE, context);
+        CookiePin pin = CookiePin.resolve(cookie, service.snapshots().current());
+        boolean cookieless = service.cookielessAgents().any()
+                && service.cookielessAgents().matches(headers.getFirst(HttpHeaders.USER_AGENT));
+        Attempts attempts = new Attempts(service, url, cookie, pin, cookieless);
+        exchange.getAttributes().put(Attempts.ATTRIBUTE, attempts);
         Mono<Void> routed;
         if (!ReplayableBody.hasBody(exchange.getRequest())) {
-            routed = attempt(exchange, chain, context, true);
+            routed = attempt(exchange, chain, attempts, true);
         } else if (ReplayableBody.tooLargeToKeep(exchange.getRequest())) {
-            routed = attempt(exchange, chain, context, false);
+            routed = attempt(exchange, chain, attempts, false);
         } else {
             routed = ReplayableBody.buffer(exchange)
-                    .flatMap(replayable -> attempt(replayable, chain, context, true))
+                    .flatMap(replayable -> attempt(replayable, chain, attempts, true))
                     .onErrorResume(
                             DataBufferLimitException.class,
                             ex -> PlainResponses.write(
@@ -89,78 +86,66 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         }
         return routed.doFinally(signal -> {
             if (signal == SignalType.CANCEL) {
-                InstanceState abandoned = context.endAttempt(false);
-                if (abandoned != null) {
-                    service.attemptAbandoned(abandoned);
-                }
+                attempts.end(false); // the client went away: neither success nor failure
             }
         });
     }
 
     private Mono<Void> attempt(
-            ServerWebExchange exchange, GatewayFilterChain chain, RoutingContext context, boolean replayable) {
+            ServerWebExchange exchange, GatewayFilterChain chain, Attempts attempts, boolean replay) {
+        exchange.getAttributes().put(AffinityRequest.ATTRIBUTE, attempts.request());
         return chain.filter(exchange)
                 .materialize()
-                .flatMap(signal -> afterAttempt(exchange, chain, context, replayable, signal.getThrowable()));
+                .flatMap(signal -> afterAttempt(exchange, chain, attempts, replay, signal.getThrowable()));
     }
 
     private Mono<Void> afterAttempt(
             ServerWebExchange exchange,
             GatewayFilterChain chain,
-            RoutingContext context,
+            Attempts attempts,
             boolean replayable,
             @Nullable Throwable error) {
-        ServiceRegistry service = context.service();
-        InstanceState instance = context.current();
         HttpStatusCode status = exchange.getResponse().getStatusCode();
-        boolean failed = instance != null && (error != null || (status != null && status.is5xxServerError()));
-        context.endAttempt(failed);
-        if (instance == null) {
-            finish(exchange, context, null);
-            return PlainResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, unavailableReason(context));
+        boolean failed = error != null || (status != null && status.is5xxServerError());
+        Snapshot.Member member = attempts.end(failed);
+        if (member == null) {
+            finish(exchange, attempts, null);
+            return PlainResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, Reasons.unavailable(attempts));
         }
-        service.attemptEnded(instance, failed);
+        attempts.service.snapshots().exchangeEnded(member.state(), failed);
         if (!failed) {
-            finish(exchange, context, instance);
+            finish(exchange, attempts, member);
             return Mono.empty();
         }
-        FailureKind kind = (error != null) ? FailureKind.of(error) : FailureKind.AFTER_SEND;
-        if (replayable && mayRetry(exchange, context, kind)) {
+        if (replayable
+                && !exchange.getResponse().isCommitted()
+                && RetryPolicy.mayRetry(attempts, exchange.getRequest().getMethod(), error)) {
             if (logger.isDebugEnabled()) {
                 logger.debug(
                         "service={} instance={} failed ({}), trying another instance",
-                        service.serviceId(),
-                        instance.id(),
+                        attempts.service.serviceId(),
+                        member.state().id(),
                         (error != null) ? error.getClass().getSimpleName() : status);
             }
-            PlainResponses.discardBackendResponse(exchange);
-            exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, context.loadBalancedUrl());
-            Mono<Void> next = Mono.defer(() -> attempt(exchange, chain, context, true));
-            Duration backoff = service.settings().getFailover().getBackoff();
+            PlainResponses.forgetBackendResponse(exchange);
+            exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, attempts.loadBalancedUrl);
+            Mono<Void> next = Mono.defer(() -> attempt(exchange, chain, attempts, true));
+            Duration backoff = attempts.service.settings().getFailover().getBackoff();
             return backoff.isZero() ? next : Mono.delay(backoff).then(next);
         }
         if (error == null) {
-            finish(exchange, context, instance); // the backend's own 5xx goes to the client as it is
+            finish(exchange, attempts, member); // the backend's own 5xx goes to the client as it is
             return Mono.empty();
         }
-        finish(exchange, context, null);
-        return PlainResponses.write(exchange, failureStatus(kind, error), failureReason(context, kind, error));
-    }
-
-    private static boolean mayRetry(ServerWebExchange exchange, RoutingContext context, FailureKind kind) {
-        ServiceRegistry service = context.service();
-        return context.attempts() < service.settings().getFailover().getMaxAttempts()
-                && kind.retryable(
-                        exchange.getRequest().getMethod(),
-                        service.settings().getFailover().isNonIdempotent())
-                && service.hasAvailable(context.failed());
+        finish(exchange, attempts, null);
+        return PlainResponses.write(exchange, Reasons.failureStatus(error), Reasons.failure(attempts, error));
     }
 
     /** Records the finished request at one place and pins the client to the instance that answered. */
-    private void finish(ServerWebExchange exchange, RoutingContext context, @Nullable InstanceState served) {
-        ServiceRegistry service = context.service();
-        service.record(served, context.decision(), context.movedFromInstances(), context.cookieRejected());
-        if (served != null && context.needsCookie(served)) {
+    private void finish(ServerWebExchange exchange, Attempts attempts, Snapshot.@Nullable Member served) {
+        AffinityService service = attempts.service;
+        service.stats().record(attempts.outcome((served != null) ? served.state() : null));
+        if (served != null && attempts.needsCookie(served.state())) {
             exchange.getResponse()
                     .getHeaders()
                     .add(
@@ -171,48 +156,9 @@ public class AffinityFilter implements GlobalFilter, Ordered {
             logger.debug(
                     "service={} instance={} decision={} attempts={}",
                     service.serviceId(),
-                    (served != null) ? served.id() : "none",
-                    context.decision().tag(),
-                    context.attempts());
+                    (served != null) ? served.state().id() : "none",
+                    attempts.decision().tag(),
+                    attempts.count());
         }
-        for (RoutingListener listener : this.listeners) {
-            listener.onRouted(context, served);
-        }
-    }
-
-    private static String unavailableReason(RoutingContext context) {
-        String service = context.service().serviceId();
-        if (context.refused()) {
-            return "Service '" + service + "': the instance holding your session is unavailable"
-                    + " and no-fallback is set; start a new session";
-        }
-        return "Service '" + service + "' has no available instance";
-    }
-
-    private static HttpStatus failureStatus(FailureKind kind, Throwable error) {
-        if (kind == FailureKind.CONNECT) {
-            return HttpStatus.SERVICE_UNAVAILABLE;
-        }
-        return isTimeout(error) ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY;
-    }
-
-    private static String failureReason(RoutingContext context, FailureKind kind, Throwable error) {
-        String service = context.service().serviceId();
-        if (kind == FailureKind.CONNECT) {
-            return "Service '" + service + "': no instance could be reached";
-        }
-        return isTimeout(error)
-                ? "Service '" + service + "': the instance did not answer in time"
-                : "Service '" + service + "': the instance failed before answering";
-    }
-
-    private static boolean isTimeout(Throwable error) {
-        for (Throwable t = error; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
-            if (t instanceof java.util.concurrent.TimeoutException
-                    || t instanceof io.netty.handler.timeout.ReadTimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

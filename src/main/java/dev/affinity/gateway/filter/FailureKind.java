@@ -1,10 +1,12 @@
 package dev.affinity.gateway.filter;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpMethod;
 
 /** How an exchange with a backend failed, which decides whether another instance may be tried. */
@@ -17,21 +19,37 @@ enum FailureKind {
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(
             HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
-    /** Classifies an error by walking its cause chain for a connect-phase exception. */
+    /** Classifies an error by its cause chain. */
     static FailureKind of(Throwable error) {
-        for (Throwable t = error; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
-            if (t instanceof ConnectException
-                    || t instanceof ConnectTimeoutException
-                    || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException) {
-                return CONNECT;
-            }
-        }
-        return AFTER_SEND;
+        return causedBy(
+                        error,
+                        ConnectException.class,
+                        ConnectTimeoutException.class,
+                        UnknownHostException.class,
+                        NoRouteToHostException.class)
+                ? CONNECT
+                : AFTER_SEND;
+    }
+
+    /** Whether the backend did not answer in time. */
+    static boolean isTimeout(Throwable error) {
+        return causedBy(error, TimeoutException.class, ReadTimeoutException.class);
     }
 
     /** Whether a request with this method may be retried after a failure of this kind. */
     boolean retryable(HttpMethod method, boolean nonIdempotentAllowed) {
         return this == CONNECT || nonIdempotentAllowed || IDEMPOTENT.contains(method);
+    }
+
+    /** The one walk of a cause chain: whether {@code error} or any cause is one of {@code types}. */
+    private static boolean causedBy(Throwable error, Class<?>... types) {
+        for (Throwable t = error; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
+            for (Class<?> type : types) {
+                if (type.isInstance(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

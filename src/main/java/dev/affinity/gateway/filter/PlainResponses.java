@@ -21,10 +21,11 @@ final class PlainResponses {
     private PlainResponses() {}
 
     /**
-     * Forgets the backend response of a failed attempt: closes its connection (its body is never
-     * read), removes the headers it copied, and lets the next attempt route again.
+     * Forgets the backend response of a failed attempt, before a retry or the gateway's own answer:
+     * closes its connection (its body is never read), removes the headers it copied, and lets the
+     * next attempt route again.
      */
-    static void discardBackendResponse(ServerWebExchange exchange) {
+    static void forgetBackendResponse(ServerWebExchange exchange) {
         Connection connection = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
         exchange.getAttributes().remove(CLIENT_RESPONSE_CONN_ATTR);
         exchange.getAttributes().remove(CLIENT_RESPONSE_ATTR);
@@ -41,7 +42,7 @@ final class PlainResponses {
         if (response.isCommitted()) {
             return Mono.empty();
         }
-        discardBackendResponse(exchange);
+        forgetBackendResponse(exchange);
         byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
         response.setStatusCode(status);
         HttpHeaders headers = response.getHeaders();

@@ -2,28 +2,29 @@ package dev.affinity.gateway.health;
 
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceRegistry;
+import dev.affinity.gateway.registry.Snapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.http.client.HttpClient;
 
 /**
  * Active health checks for services with {@code health.path}: one schedule per service, off the
  * request path; an instance goes DOWN after {@code unhealthy-threshold} failed checks in a row and UP
- * after {@code healthy-threshold} passed ones. Any 2xx passes. Stopped with the application.
+ * after {@code healthy-threshold} passed ones. Health flips go to the service's snapshot owner.
+ * Stopped with the application.
  */
 public class ActiveHealthChecker implements SmartLifecycle {
 
@@ -31,45 +32,45 @@ public class ActiveHealthChecker implements SmartLifecycle {
 
     private final AffinityRegistry registry;
 
-    private final DiscoveryClient discovery;
-
-    private final HttpClient client;
+    private final BiFunction<Snapshot.Member, ServiceProperties.Health, Mono<Boolean>> probe;
 
     private final Scheduler scheduler;
 
-    private final Map<String, Map<InstanceState, CheckStreak>> streaks = new ConcurrentHashMap<>();
+    private final Map<InstanceState, CheckStreak> streaks = new ConcurrentHashMap<>();
 
     private final List<Disposable> schedules = new ArrayList<>();
 
     private volatile boolean running;
 
-    public ActiveHealthChecker(AffinityRegistry registry, DiscoveryClient discovery, Scheduler scheduler) {
+    /**
+     * @param probe one check of one instance: true when it passed; must not fail
+     * @param scheduler drives the intervals (a virtual-time scheduler in tests)
+     */
+    public ActiveHealthChecker(
+            AffinityRegistry registry,
+            BiFunction<Snapshot.Member, ServiceProperties.Health, Mono<Boolean>> probe,
+            Scheduler scheduler) {
         this.registry = registry;
-        this.discovery = discovery;
+        this.probe = probe;
         this.scheduler = scheduler;
-        this.client = HttpClient.create().followRedirect(false).keepAlive(true);
     }
 
-    public ActiveHealthChecker(AffinityRegistry registry, DiscoveryClient discovery) {
-        this(registry, discovery, Schedulers.parallel());
+    public ActiveHealthChecker(AffinityRegistry registry) {
+        this(registry, new HttpProbe(), Schedulers.parallel());
     }
 
     @Override
     public synchronized void start() {
-        for (ServiceRegistry service : this.registry.services()) {
+        for (AffinityService service : this.registry.services()) {
             ServiceProperties.Health health = service.settings().getHealth();
-            if (health.getPath() == null) {
-                continue;
+            if (health.getPath() != null) {
+                this.schedules.add(checks(service).subscribe());
+                logger.info(
+                        "service={} active health checks on {} every {}",
+                        service.serviceId(),
+                        health.getPath(),
+                        health.getInterval());
             }
-            this.schedules.add(Flux.interval(Duration.ZERO, health.getInterval(), this.scheduler)
-                    .onBackpressureDrop()
-                    .concatMap(tick -> checkAll(service, health), 1)
-                    .subscribe());
-            logger.info(
-                    "service={} active health checks on {} every {}",
-                    service.serviceId(),
-                    health.getPath(),
-                    health.getInterval());
         }
         this.running = true;
     }
@@ -86,40 +87,27 @@ public class ActiveHealthChecker implements SmartLifecycle {
         return this.running;
     }
 
-    /** Checks every instance of a service once, in parallel; never fails. */
-    Mono<Void> checkAll(ServiceRegistry service, ServiceProperties.Health health) {
-        return Mono.fromCallable(() -> this.discovery.getInstances(service.serviceId()))
-                .subscribeOn(Schedulers.boundedElastic())
-                .map(service::refresh)
-                .onErrorResume(ex -> Mono.just(service.snapshot()))
-                .doOnNext(snapshot -> streaksOf(service).keySet().retainAll(snapshot.instances()))
-                .flatMapMany(snapshot -> Flux.fromIterable(snapshot.instances()))
-                .flatMap(instance ->
-                        probe(instance, health).doOnNext(passed -> record(service, instance, passed, health)))
+    /** Checks every instance of a service at once, now and then every {@code health.interval}. */
+    Flux<Void> checks(AffinityService service) {
+        ServiceProperties.Health health = service.settings().getHealth();
+        return Flux.interval(Duration.ZERO, health.getInterval(), this.scheduler)
+                .onBackpressureDrop()
+                .concatMap(tick -> checkAll(service, health), 1);
+    }
+
+    private Mono<Void> checkAll(AffinityService service, ServiceProperties.Health health) {
+        Snapshot snapshot = service.snapshots().current();
+        return Flux.fromIterable(snapshot.members())
+                .flatMap(member -> this.probe
+                        .apply(member, health)
+                        .onErrorReturn(false)
+                        .doOnNext(passed -> record(service, member.state(), passed, health)))
                 .then();
     }
 
-    private Mono<Boolean> probe(InstanceState instance, ServiceProperties.Health health) {
-        String url = instance.instance().getUri().toString().replaceAll("/+$", "") + health.getPath();
-        return this.client
-                .responseTimeout(health.getTimeout())
-                .get()
-                .uri(url)
-                .responseSingle((response, body) ->
-                        body.then(Mono.just(response.status().code())))
-                .map(status -> status >= 200 && status < 300)
-                .timeout(health.getTimeout())
-                .onErrorReturn(false);
-    }
-
-    void record(ServiceRegistry service, InstanceState instance, boolean passed, ServiceProperties.Health health) {
-        CheckStreak streak = streaksOf(service).computeIfAbsent(instance, key -> new CheckStreak());
-        boolean healthy =
-                streak.record(passed, instance.healthy(), health.getHealthyThreshold(), health.getUnhealthyThreshold());
-        service.setHealthy(instance, healthy);
-    }
-
-    private Map<InstanceState, CheckStreak> streaksOf(ServiceRegistry service) {
-        return this.streaks.computeIfAbsent(service.serviceId(), id -> new ConcurrentHashMap<>());
+    private void record(AffinityService service, InstanceState instance, boolean passed, ServiceProperties.Health h) {
+        CheckStreak streak = this.streaks.computeIfAbsent(instance, key -> new CheckStreak());
+        boolean healthy = streak.record(passed, instance.healthy(), h.getHealthyThreshold(), h.getUnhealthyThreshold());
+        service.snapshots().setHealthy(instance, healthy);
     }
 }

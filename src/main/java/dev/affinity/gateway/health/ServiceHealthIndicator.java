@@ -1,52 +1,40 @@
 package dev.affinity.gateway.health;
 
-import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceRegistry;
+import dev.affinity.gateway.config.ConfigNames;
+import dev.affinity.gateway.registry.AffinityService;
+import dev.affinity.gateway.registry.Snapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractReactiveHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-/** UP while an affinity service has an available instance; details per instance. */
+/** UP while an affinity service has an available instance; details per instance. Reads the snapshot only. */
 public class ServiceHealthIndicator extends AbstractReactiveHealthIndicator {
 
-    private final ServiceRegistry service;
+    private final AffinityService service;
 
-    private final DiscoveryClient discovery;
-
-    public ServiceHealthIndicator(ServiceRegistry service, DiscoveryClient discovery) {
+    public ServiceHealthIndicator(AffinityService service) {
         super("Affinity health check failed");
         this.service = service;
-        this.discovery = discovery;
     }
 
     @Override
     protected Mono<Health> doHealthCheck(Health.Builder builder) {
-        // discovery clients may block (Kubernetes, Consul): keep them off the event loop
-        return Mono.fromCallable(() -> {
-                    this.service.refresh(this.discovery.getInstances(this.service.serviceId()));
-                    return health(builder);
-                })
-                .subscribeOn(Schedulers.boundedElastic());
-    }
-
-    private Health health(Health.Builder builder) {
+        Snapshot snapshot = this.service.snapshots().current();
         Map<String, Object> instances = new LinkedHashMap<>();
-        for (InstanceState instance : this.service.snapshot().instances()) {
+        for (Snapshot.Member member : snapshot.members()) {
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("status", instance.servesPinned() ? "UP" : "DOWN");
-            details.put("state", instance.adminState().name());
-            details.put("healthy", instance.healthy());
-            details.put("ejected", instance.ejected());
-            details.put("activeRequests", instance.activeRequests());
-            instances.put(instance.id(), details);
+            details.put("status", member.servesPinned() ? "UP" : "DOWN");
+            details.put("state", member.adminState().name());
+            details.put("healthy", member.state().healthy());
+            details.put("ejected", member.state().ejected());
+            details.put("activeRequests", member.state().activeRequests());
+            instances.put(member.state().id(), details);
         }
-        builder = this.service.anyAvailable() ? builder.up() : builder.down();
-        return builder.withDetail("mode", this.service.mode().name().toLowerCase(java.util.Locale.ROOT))
+        Health.Builder status = snapshot.anyServesPinned() ? builder.up() : builder.down();
+        return Mono.just(status.withDetail("mode", ConfigNames.of(this.service.mode()))
                 .withDetail("instances", instances)
-                .build();
+                .build());
     }
 }

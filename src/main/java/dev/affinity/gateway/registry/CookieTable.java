@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CookieTable {
 
+    static final CookieTable EMPTY = new CookieTable(java.util.Map.of());
+
     private final String[] keys;
 
     private final Snapshot.CookieMatch[] matches;

@@ -1,21 +1,24 @@
 package dev.affinity.gateway.registry;
 
-import java.util.Locale;
+import dev.affinity.gateway.config.ConfigNames;
 
 /** Why a request went to the instance that served it; the {@code decision} tag of the request meter. */
 public enum Decision {
-    /** The client's cookie named an available instance, and that instance served it. */
+    /**
+     * The request stayed on the instance it was bound to: the one its cookie named or, in
+     * {@code failover} mode and for cookieless clients, the service's active instance.
+     */
     STICKY,
-    /** The client had no cookie and was given an instance. */
+    /** A new client (no cookie) was given an instance; in {@code failover} mode, the first active instance. */
     ASSIGNED,
-    /** The instance the client was on (or first tried) was unavailable or failed; another one served it. */
+    /** The instance the request was bound to (or first tried) was unavailable or failed; another one served it. */
     FAILOVER,
     /** A stateless-mode request, balanced on its own. */
     STATELESS,
-    /** The client's cookie matched no instance (garbage, tampered, stale, repeated, oversized); it was re-assigned. */
+    /** No cookie value named an instance (garbage, tampered, stale, oversized); the client was re-assigned. */
     REJECTED;
 
-    private final String tag = name().toLowerCase(Locale.ROOT);
+    private final String tag = ConfigNames.of(this);
 
     /** Lower-case name used in meters, logs and JSON. */
     public String tag() {

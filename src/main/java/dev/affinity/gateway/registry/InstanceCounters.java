@@ -5,8 +5,8 @@ package dev.affinity.gateway.registry;
  * request an instance served is exactly one of those.
  *
  * @param requests requests this instance served
- * @param stickyHits requests whose cookie named this instance
- * @param newAssignments requests given to this instance without a usable cookie (new, rejected, stateless)
+ * @param stickyHits requests that stayed on the instance they were bound to ({@link Decision#STICKY})
+ * @param newAssignments requests given to this instance without a usable binding (new, rejected, stateless)
  * @param failoversIn requests moved here from another instance
  * @param failoversOut requests moved away from this instance (unavailable or failed)
  * @param errors failed exchanges with this instance (connect failures, resets, timeouts, 5xx)

@@ -2,34 +2,26 @@ package dev.affinity.gateway.registry;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
-import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * Everything the gateway knows about one instance: admin state, health, passive ejection, requests
- * in flight and counters. Lives as long as the instance is discovered, across snapshot rebuilds;
- * its size does not depend on the number of clients.
+ * What the gateway knows about one instance beyond its discovery entry: admin state, active-check
+ * health, passive ejection, requests in flight and counters. Lives as long as the instance is
+ * discovered, across snapshot rebuilds; its size does not depend on the number of clients. Admin
+ * state, health and ejection change only through {@link SnapshotOwner}, which then rebuilds the
+ * snapshot; the request path reads them from the snapshot, never from here.
  */
 public final class InstanceState {
 
     /** Ejections double on repeat up to this many doublings (32 times the first ejection). */
     static final int MAX_EJECTION_DOUBLINGS = 5;
 
+    private static final Decision[] DECISIONS = Decision.values();
+
     private final String id;
-
-    private final String cookieKey;
-
-    private final LongSupplier nanoClock;
-
-    private volatile ServiceInstance instance;
-
-    private volatile String cookieValue;
 
     private volatile AdminState adminState = AdminState.ACTIVE;
 
     private volatile boolean healthy = true;
-
-    private volatile long ejectedUntilNanos;
 
     private volatile boolean ejected;
 
@@ -39,48 +31,22 @@ public final class InstanceState {
 
     private final AtomicInteger activeRequests = new AtomicInteger();
 
-    final LongAdder requests = new LongAdder();
+    private final LongAdder[] served = new LongAdder[DECISIONS.length];
 
-    final LongAdder stickyHits = new LongAdder();
+    private final LongAdder failoversOut = new LongAdder();
 
-    final LongAdder newAssignments = new LongAdder();
+    private final LongAdder errors = new LongAdder();
 
-    final LongAdder failoversIn = new LongAdder();
-
-    final LongAdder failoversOut = new LongAdder();
-
-    final LongAdder errors = new LongAdder();
-
-    InstanceState(String id, String cookieKey, ServiceInstance instance, String cookieValue, LongSupplier nanoClock) {
+    InstanceState(String id) {
         this.id = id;
-        this.cookieKey = cookieKey;
-        this.instance = instance;
-        this.cookieValue = cookieValue;
-        this.nanoClock = nanoClock;
+        for (int i = 0; i < this.served.length; i++) {
+            this.served[i] = new LongAdder();
+        }
     }
 
     /** Operator-facing id: {@code instance-id}, else {@code host:port}. */
     public String id() {
         return this.id;
-    }
-
-    /** The identity its cookie signs. */
-    public String cookieKey() {
-        return this.cookieKey;
-    }
-
-    public ServiceInstance instance() {
-        return this.instance;
-    }
-
-    /** The cookie value that pins a client to this instance today. */
-    public String cookieValue() {
-        return this.cookieValue;
-    }
-
-    void update(ServiceInstance instance, String cookieValue) {
-        this.instance = instance;
-        this.cookieValue = cookieValue;
     }
 
     public AdminState adminState() {
@@ -100,82 +66,90 @@ public final class InstanceState {
         this.healthy = healthy;
     }
 
-    /** Whether passive ejection currently keeps this instance out. */
+    /** Whether passive ejection keeps this instance out right now. */
     public boolean ejected() {
-        if (!this.ejected) {
-            return false;
-        }
-        if (this.nanoClock.getAsLong() - this.ejectedUntilNanos >= 0) {
-            this.ejected = false;
-            return false;
-        }
-        return true;
-    }
-
-    /** Up and not ejected: may serve requests at all (admin state aside). */
-    public boolean available() {
-        return this.healthy && !ejected();
-    }
-
-    /** May take clients that are not already pinned to it. */
-    public boolean takesNewClients() {
-        return this.adminState == AdminState.ACTIVE && available();
-    }
-
-    /** May keep serving the clients already pinned to it. */
-    public boolean servesPinned() {
-        return this.adminState != AdminState.DISABLED && available();
+        return this.ejected;
     }
 
     public int activeRequests() {
         return this.activeRequests.get();
     }
 
-    void requestStarted() {
+    /** An exchange with this instance begins (requests in flight, for least-requests and Actuator). */
+    public void exchangeStarted() {
         this.activeRequests.incrementAndGet();
     }
 
-    void requestEnded() {
+    /** An exchange begun with {@link #exchangeStarted()} is over, whatever its outcome. */
+    public void exchangeFinished() {
         this.activeRequests.decrementAndGet();
     }
 
     /** Records a successful exchange: the run of consecutive failures ends. */
-    void succeeded() {
+    void recordSuccess() {
         if (this.consecutiveFailures.get() != 0) {
             this.consecutiveFailures.set(0);
         }
-        if (this.ejections.get() != 0 && !ejected()) {
+        if (this.ejections.get() != 0 && !this.ejected) {
             this.ejections.set(0);
         }
     }
 
     /**
-     * Records a connect failure or 5xx; ejects the instance after {@code threshold} in a row.
+     * Records a connect failure or 5xx.
      *
-     * @return true when this failure ejected the instance
+     * @return whether this failure completes a run of {@code threshold} and the instance must be
+     *     ejected now; never while already ejected (requests in flight at ejection must not eject it again)
      */
-    boolean failed(int threshold, long ejectionNanos) {
+    boolean recordFailure(int threshold) {
         this.errors.increment();
-        if (threshold <= 0 || ejected()) {
-            return false; // requests already in flight when it was ejected must not eject it again
+        if (threshold <= 0 || this.ejected) {
+            return false;
         }
         if (this.consecutiveFailures.incrementAndGet() < threshold) {
             return false;
         }
         this.consecutiveFailures.set(0);
-        int doublings = Math.min(this.ejections.getAndIncrement(), MAX_EJECTION_DOUBLINGS);
-        this.ejectedUntilNanos = this.nanoClock.getAsLong() + (ejectionNanos << doublings);
-        this.ejected = true;
         return true;
+    }
+
+    /** Starts an ejection; returns how many times the first ejection it lasts (1, 2, 4, ... 32). */
+    long eject() {
+        this.ejected = true;
+        return 1L << Math.min(this.ejections.getAndIncrement(), MAX_EJECTION_DOUBLINGS);
+    }
+
+    void endEjection() {
+        this.ejected = false;
+    }
+
+    /** Counts one request this instance served. */
+    void countServed(Decision decision) {
+        this.served[decision.ordinal()].increment();
+    }
+
+    /** Counts one request moved away from this instance. */
+    void countMovedAway() {
+        this.failoversOut.increment();
+    }
+
+    /** Requests this instance served with this decision (the {@code affinity.requests} meter reads it). */
+    public long servedCount(Decision decision) {
+        return this.served[decision.ordinal()].sum();
     }
 
     /** Counter values at this moment. */
     public InstanceCounters counters() {
+        long sticky = this.served[Decision.STICKY.ordinal()].sum();
+        long failoversIn = this.served[Decision.FAILOVER.ordinal()].sum();
+        long assigned = this.served[Decision.ASSIGNED.ordinal()].sum()
+                + this.served[Decision.STATELESS.ordinal()].sum()
+                + this.served[Decision.REJECTED.ordinal()].sum();
         return new InstanceCounters(
-                this.requests.sum(),
-                this.stickyHits.sum(),
-                this.newAssignments.sum(),
-                this.failoversIn.sum(),
+                sticky + failoversIn + assigned,
+                sticky,
+                assigned,
+                failoversIn,
                 this.failoversOut.sum(),
                 this.errors.sum());
     }

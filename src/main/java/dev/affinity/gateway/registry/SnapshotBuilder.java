@@ -5,35 +5,39 @@ import dev.affinity.gateway.cookie.InstanceKeys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * Builds a service's {@link Snapshot} from a discovered instance list: computes every honoured
- * cookie value (current and previous keys) once, and carries each instance's state over from the
- * previous snapshot, so counters, admin state and health survive a change of the list.
+ * Builds a service's {@link Snapshot}: computes every honoured cookie value (current and previous
+ * keys), carries each instance's {@link InstanceState} over from the previous build (so counters,
+ * admin state and health survive a change of the list), and decides what each instance may do.
+ * Used by {@link SnapshotOwner} only, under its lock.
  */
 final class SnapshotBuilder {
+
+    /**
+     * Instance metadata by which a discovery source restricts an instance: {@code DRAINING} (e.g. a
+     * terminating Kubernetes endpoint that still serves) or {@code DISABLED}. The stricter of this
+     * and the operator's admin state applies.
+     */
+    static final String STATE_METADATA = "affinity-state";
 
     private final String serviceId;
 
     private final CookieValues cookieValues;
 
-    private final LongSupplier nanoClock;
-
     /** By cookie key; entries of instances that left discovery are dropped. */
-    private final Map<String, InstanceState> states = new ConcurrentHashMap<>();
+    private final Map<String, InstanceState> states = new HashMap<>();
 
-    SnapshotBuilder(String serviceId, CookieValues cookieValues, LongSupplier nanoClock) {
+    SnapshotBuilder(String serviceId, CookieValues cookieValues) {
         this.serviceId = serviceId;
         this.cookieValues = cookieValues;
-        this.nanoClock = nanoClock;
     }
 
     Snapshot build(List<ServiceInstance> discovered) {
-        List<InstanceState> instances = new ArrayList<>(discovered.size());
+        List<Snapshot.Member> members = new ArrayList<>(discovered.size());
         Map<String, Snapshot.CookieMatch> byCookie = new HashMap<>();
         Map<String, InstanceState> seen = new HashMap<>();
         for (ServiceInstance instance : discovered) {
@@ -41,22 +45,45 @@ final class SnapshotBuilder {
             if (seen.containsKey(key)) {
                 continue; // the same instance listed twice: keep the first
             }
-            String value = this.cookieValues.current(this.serviceId, instance);
-            InstanceState state = this.states.compute(key, (k, existing) -> {
-                if (existing == null) {
-                    return new InstanceState(InstanceKeys.id(instance), k, instance, value, this.nanoClock);
-                }
-                existing.update(instance, value);
-                return existing;
-            });
+            InstanceState state = this.states.computeIfAbsent(key, k -> new InstanceState(InstanceKeys.id(instance)));
             seen.put(key, state);
-            instances.add(state);
-            byCookie.put(value, new Snapshot.CookieMatch(state, false));
+            Snapshot.Member member = member(state, instance);
+            members.add(member);
+            byCookie.put(member.cookieValue(), new Snapshot.CookieMatch(member, false));
             for (String previous : this.cookieValues.previous(this.serviceId, instance)) {
-                byCookie.putIfAbsent(previous, new Snapshot.CookieMatch(state, true));
+                byCookie.putIfAbsent(previous, new Snapshot.CookieMatch(member, true));
             }
         }
         this.states.keySet().retainAll(seen.keySet());
-        return Snapshot.of(List.copyOf(discovered), List.copyOf(instances), Map.copyOf(byCookie));
+        return new Snapshot(List.copyOf(discovered), List.copyOf(members), new CookieTable(byCookie));
+    }
+
+    private Snapshot.Member member(InstanceState state, ServiceInstance instance) {
+        AdminState admin = stricter(state.adminState(), discoveryState(instance));
+        boolean available = state.healthy() && !state.ejected();
+        return new Snapshot.Member(
+                state,
+                instance,
+                this.cookieValues.current(this.serviceId, instance),
+                admin,
+                available && admin == AdminState.ACTIVE,
+                available && admin != AdminState.DISABLED);
+    }
+
+    private static AdminState discoveryState(ServiceInstance instance) {
+        String value = instance.getMetadata().get(STATE_METADATA);
+        if (value == null) {
+            return AdminState.ACTIVE;
+        }
+        return switch (value.trim().toUpperCase(Locale.ROOT)) {
+            case "DRAINING" -> AdminState.DRAINING;
+            case "DISABLED" -> AdminState.DISABLED;
+            default -> AdminState.ACTIVE;
+        };
+    }
+
+    /** ACTIVE < DRAINING < DISABLED. */
+    static AdminState stricter(AdminState a, AdminState b) {
+        return (a.ordinal() >= b.ordinal()) ? a : b;
     }
 }

@@ -1,4 +1,7 @@
-/** Per-service registry: instance snapshot, admin and health state, and counters shared by every other part. */
+/**
+ * Per-service state: the instance snapshot and its single writer, admin and health state, and the
+ * counters that Actuator, health and Micrometer read.
+ */
 @NullMarked
 package dev.affinity.gateway.registry;
 

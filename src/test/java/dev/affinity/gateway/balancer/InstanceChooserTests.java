@@ -2,17 +2,35 @@ package dev.affinity.gateway.balancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.affinity.gateway.config.BalancerType;
+import dev.affinity.gateway.config.ServiceProperties;
+import dev.affinity.gateway.registry.InstanceState;
+import dev.affinity.gateway.registry.Snapshot;
+import dev.affinity.gateway.registry.SnapshotOwner;
+import dev.affinity.gateway.support.TestOwners;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
 
 class InstanceChooserTests {
 
+    final SnapshotOwner owner = TestOwners.owner(new ServiceProperties(), Schedulers.immediate(), 3);
+
+    final List<Snapshot.Member> members = this.owner.current().members();
+
+    String pick(InstanceChooser chooser, InstanceState... excluded) {
+        return chooser.pick(this.members, List.of(excluded)).state().id();
+    }
+
     @Test
     void shouldCycleThroughInstancesInRoundRobin() {
-        assertThat(List.of(0, 1, 2, 3, 4, 5).stream().map(i -> InstanceChooser.roundRobin(i, 3)))
-                .containsExactly(0, 1, 2, 0, 1, 2);
+        InstanceChooser chooser = new InstanceChooser(BalancerType.ROUND_ROBIN, 0);
+        assertThat(List.of(1, 2, 3, 4, 5, 6).stream().map(i -> pick(chooser)))
+                .containsExactly("a", "b", "c", "a", "b", "c");
     }
 
     @Test
@@ -20,31 +38,59 @@ class InstanceChooserTests {
         for (int counter : new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, -1, -7}) {
             assertThat(InstanceChooser.roundRobin(counter, 3)).isBetween(0, 2);
         }
-        assertThat(InstanceChooser.roundRobin(Integer.MAX_VALUE + 1, 1)).isZero();
+        InstanceChooser chooser = new InstanceChooser(BalancerType.ROUND_ROBIN, Integer.MAX_VALUE);
+        for (int i = 0; i < 4; i++) {
+            assertThat(pick(chooser)).isIn("a", "b", "c");
+        }
+    }
+
+    @Test
+    void shouldSkipExcludedInstances() {
+        InstanceChooser chooser = new InstanceChooser(BalancerType.ROUND_ROBIN, 0);
+        InstanceState b = TestOwners.state(this.owner, "b");
+        for (int i = 0; i < 6; i++) {
+            assertThat(pick(chooser, b)).isNotEqualTo("b");
+        }
     }
 
     @Test
     void shouldPickTheLeastLoadedInstance() {
-        List<Integer> load = List.of(5, 1, 3);
-        for (int counter = 0; counter < 6; counter++) {
-            assertThat(InstanceChooser.leastLoaded(load, Integer::intValue, counter))
-                    .isEqualTo(1);
+        InstanceState a = TestOwners.state(this.owner, "a");
+        InstanceState c = TestOwners.state(this.owner, "c");
+        a.exchangeStarted();
+        a.exchangeStarted();
+        c.exchangeStarted();
+        InstanceChooser chooser = new InstanceChooser(BalancerType.LEAST_REQUESTS, 0);
+        for (int i = 0; i < 6; i++) {
+            assertThat(pick(chooser)).isEqualTo("b");
         }
     }
 
     @Test
     void shouldShareTiesEvenlyInsteadOfFavouringTheFirstInstance() {
-        List<Integer> idle = List.of(0, 0, 0);
-        Map<Integer, Integer> picks = new HashMap<>();
-        for (int counter = 0; counter < 30; counter++) {
-            picks.merge(InstanceChooser.leastLoaded(idle, Integer::intValue, counter), 1, Integer::sum);
+        InstanceChooser chooser = new InstanceChooser(BalancerType.LEAST_REQUESTS, 0);
+        Map<String, Integer> picks = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            picks.merge(pick(chooser), 1, Integer::sum);
         }
-        assertThat(picks).containsOnly(Map.entry(0, 10), Map.entry(1, 10), Map.entry(2, 10));
+        assertThat(picks).containsOnly(Map.entry("a", 10), Map.entry("b", 10), Map.entry("c", 10));
+    }
+
+    @Test
+    void shouldStartReplicasAtDifferentPositions() {
+        Set<String> firstPicks = new HashSet<>();
+        for (int replica = 0; replica < 40; replica++) {
+            firstPicks.add(pick(new InstanceChooser(BalancerType.ROUND_ROBIN)));
+        }
+        // 40 replicas all starting on one of 3 instances by chance: (1/3)^39, never in practice
+        assertThat(firstPicks).hasSizeGreaterThan(1);
     }
 
     @Test
     void shouldReturnNothingForNoCandidates() {
-        assertThat(new InstanceChooser(dev.affinity.gateway.config.BalancerType.RANDOM).pick(List.of()))
-                .isNull();
+        InstanceChooser chooser = new InstanceChooser(BalancerType.RANDOM);
+        assertThat(chooser.pick(List.of(), List.of())).isNull();
+        InstanceState[] all = this.members.stream().map(Snapshot.Member::state).toArray(InstanceState[]::new);
+        assertThat(chooser.pick(this.members, List.of(all))).isNull();
     }
 }

@@ -4,69 +4,74 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.CookieScan;
-import dev.affinity.gateway.cookie.HmacCookieValues;
+import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceRegistry;
 import dev.affinity.gateway.registry.Snapshot;
+import dev.affinity.gateway.registry.SnapshotOwner;
+import dev.affinity.gateway.support.TestOwners;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.cloud.client.DefaultServiceInstance;
-import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultRequest;
+import org.springframework.cloud.client.loadbalancer.RequestData;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import reactor.core.scheduler.Schedulers;
 
 /** 200,000 distinct clients leave nothing behind: state and heap do not grow with the client count. */
 class NoPerClientStateTests {
 
     static final int CLIENTS = 200_000;
 
+    static final String COOKIE = "KNOX_BACKEND-hive";
+
     @Test
     void shouldKeepNoStatePerClient() {
-        ServiceRegistry service = new ServiceRegistry(
-                "hive",
-                new ServiceProperties(),
-                "KNOX_BACKEND-hive",
-                new HmacCookieValues(
-                        "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8),
-                        List.of("fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8))),
-                System::nanoTime);
-        List<ServiceInstance> instances = List.of(
-                new DefaultServiceInstance("a", "hive", "node1", 10001, false),
-                new DefaultServiceInstance("b", "hive", "node2", 10001, false),
-                new DefaultServiceInstance("c", "hive", "node3", 10001, false));
-        Snapshot snapshot = service.refresh(instances);
-        // no instance supplier: the balancer is driven through its synchronous choose(context, snapshot)
-        AffinityLoadBalancer balancer = new AffinityLoadBalancer(null, service);
+        ServiceProperties settings = new ServiceProperties();
+        SnapshotOwner owner = TestOwners.owner(settings, Schedulers.immediate(), 3);
+        AffinityService service = new AffinityService("hive", settings, COOKIE, owner);
+        AffinityLoadBalancer balancer = new AffinityLoadBalancer(service);
+        Snapshot snapshot = owner.current();
 
-        route(balancer, service, snapshot, 20_000); // warm up: class loading, JIT, lazily built structures
+        route(balancer, snapshot, 20_000); // warm up: class loading, JIT, lazily built structures
         long before = usedHeapAfterGc();
-        route(balancer, service, snapshot, CLIENTS);
+        route(balancer, snapshot, CLIENTS);
         long after = usedHeapAfterGc();
 
-        assertThat(service.refresh(instances)).as("snapshot untouched").isSameAs(snapshot);
-        assertThat(snapshot.instances()).hasSize(3);
-        assertThat(snapshot.byCookie()).hasSize(6); // current and previous-key value per instance
-        assertThat(service.cookieRejects()).isZero(); // counted by the filter, per request, not per client
-        long requests = snapshot.instances().stream()
-                .mapToLong(i -> i.counters().requests())
+        assertThat(owner.current()).as("snapshot untouched by requests").isSameAs(snapshot);
+        assertThat(snapshot.members()).hasSize(3);
+        long requests = snapshot.members().stream()
+                .mapToLong(m -> m.state().counters().requests())
                 .sum();
-        assertThat(requests).isZero();
-        // 200,000 contexts of ~200 bytes would retain ~40 MB if anything kept them
+        assertThat(requests)
+                .as("the balancer counts nothing: the filter records finished requests")
+                .isZero();
+        // 200,000 requests of ~200 bytes would retain ~40 MB if anything kept them
         assertThat(after - before).as("heap growth in bytes").isLessThan(8L * 1024 * 1024);
     }
 
-    private static void route(AffinityLoadBalancer balancer, ServiceRegistry service, Snapshot snapshot, int clients) {
-        URI url = URI.create("lb://hive/");
+    private static void route(AffinityLoadBalancer balancer, Snapshot snapshot, int clients) {
         for (int i = 0; i < clients; i++) {
-            CookieScan cookie = (i % 2 == 0)
-                    ? CookieScan.scan(List.of("KNOX_BACKEND-hive=" + UUID.randomUUID()), "KNOX_BACKEND-hive")
-                    : CookieScan.scan(List.of(), "KNOX_BACKEND-hive");
-            RoutingContext context = new RoutingContext(service, url, cookie, false);
-            InstanceState chosen = balancer.choose(context, snapshot);
-            assertThat(chosen).isNotNull();
-            context.endAttempt(false);
+            List<String> headers = (i % 2 == 0) ? List.of(COOKIE + "=" + UUID.randomUUID()) : List.of();
+            CookieScan cookie = CookieScan.scan(headers, COOKIE);
+            Snapshot.CookieMatch match = (cookie.status() == CookieScan.Status.PRESENT)
+                    ? snapshot.lookup(cookie.source(), cookie.valueStart(), cookie.valueEnd())
+                    : null;
+            InstanceState pinned = (match != null) ? match.member().state() : null;
+            AffinityRequest request =
+                    new AffinityRequest(pinned, cookie.status() != CookieScan.Status.ABSENT, false, List.of());
+            MockServerHttpRequest http = MockServerHttpRequest.method(HttpMethod.GET, "/hive/")
+                    .header(HttpHeaders.COOKIE, headers.toArray(String[]::new))
+                    .build();
+            RequestData data = new RequestData(http, Map.of(AffinityRequest.ATTRIBUTE, request));
+            Response<?> response = balancer.choose(new DefaultRequest<>(new RequestDataContext(data)))
+                    .block();
+            assertThat(response.hasServer()).isTrue();
         }
     }
 

@@ -3,9 +3,9 @@ package dev.affinity.gateway.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.registry.AffinityRegistry;
-import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceRegistry;
+import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.Snapshot;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestBackend.Behaviour;
 import dev.affinity.gateway.support.TestGateway;
@@ -26,10 +26,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -44,11 +44,15 @@ class FaultInjectionTests {
 
     static final int REQUESTS_PER_PHASE = 3;
 
-    static final List<TestBackend> backends = List.of(
-            TestBackend.start("hive-a"),
-            TestBackend.start("hive-b"),
-            TestBackend.start("hive-c"),
-            TestBackend.start("hive-d"));
+    @RegisterExtension
+    static final GatewayFixture hive = GatewayFixture.service("hive", 4)
+            .with("affinity.services.hive.mode", "sticky")
+            .with("affinity.services.hive.health.passive-failures", 2)
+            .with("affinity.services.hive.health.ejection", "2s")
+            .with("spring.cloud.gateway.server.webflux.httpclient.response-timeout", "1s")
+            .with("spring.cloud.gateway.server.webflux.httpclient.connect-timeout", 500);
+
+    static List<TestBackend> backends;
 
     static ConfigurableApplicationContext gateway;
 
@@ -58,13 +62,8 @@ class FaultInjectionTests {
 
     @BeforeAll
     static void start() {
-        Map<String, Object> extra = new HashMap<>();
-        extra.put("affinity.services.hive.mode", "sticky");
-        extra.put("affinity.services.hive.health.passive-failures", 2);
-        extra.put("affinity.services.hive.health.ejection", "2s");
-        extra.put("spring.cloud.gateway.server.webflux.httpclient.response-timeout", "1s");
-        extra.put("spring.cloud.gateway.server.webflux.httpclient.connect-timeout", 500);
-        gateway = TestGateway.start(TestGateway.properties("hive", backends, extra));
+        backends = hive.backends();
+        gateway = hive.gateway();
         executor = Executors.newFixedThreadPool(8);
         http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -72,19 +71,8 @@ class FaultInjectionTests {
                 .build();
     }
 
-    @AfterEach
-    void heal() {
-        for (TestBackend backend : backends) {
-            backend.behave(Behaviour.OK);
-            backend.stop(); // also drops hung connections
-            backend.restart();
-        }
-    }
-
     @AfterAll
     static void stop() throws InterruptedException {
-        gateway.close();
-        backends.forEach(TestBackend::close);
         executor.shutdownNow();
         executor.awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -92,8 +80,8 @@ class FaultInjectionTests {
     @Test
     @Timeout(120)
     void shouldServeEveryIdempotentRequestAndMoveClientsOnlyOffFailingInstances() {
-        ServiceRegistry hive = gateway.getBean(AffinityRegistry.class).service("hive");
-        long servedBefore = served(hive);
+        AffinityService service = gateway.getBean(AffinityRegistry.class).service("hive");
+        long servedBefore = served(service);
         List<Client> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
             clients.add(new Client());
@@ -131,14 +119,14 @@ class FaultInjectionTests {
                         .as("clients of the healthy instance never move")
                         .containsOnly(a.name());
             }
-            Snapshot.CookieMatch match = hive.snapshot().lookup(client.cookie);
+            Snapshot.CookieMatch match = service.snapshots().current().lookup(client.cookie, 0, client.cookie.length());
             assertThat(match).isNotNull();
-            InstanceState pinned = match.instance();
-            assertThat(pinned.id()).isEqualTo(client.served.get(client.served.size() - 1));
+            Snapshot.Member pinned = match.member();
+            assertThat(pinned.state().id()).isEqualTo(client.served.get(client.served.size() - 1));
             assertThat(pinned.servesPinned()).isTrue();
         }
         assertThat(clients.stream().map(cl -> cl.served.get(0)).distinct()).hasSize(4);
-        assertThat(served(hive) - servedBefore).isEqualTo((long) CLIENTS * REQUESTS_PER_PHASE * 5);
+        assertThat(served(service) - servedBefore).isEqualTo((long) CLIENTS * REQUESTS_PER_PHASE * 5);
     }
 
     @Test
@@ -180,9 +168,9 @@ class FaultInjectionTests {
         assertThat(statusByBody.values()).contains(200);
     }
 
-    private static long served(ServiceRegistry service) {
-        return service.snapshot().instances().stream()
-                .mapToLong(i -> i.counters().requests())
+    private static long served(AffinityService service) {
+        return service.snapshots().current().members().stream()
+                .mapToLong(m -> m.state().counters().requests())
                 .sum();
     }
 

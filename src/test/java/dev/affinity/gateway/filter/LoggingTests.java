@@ -3,7 +3,7 @@ package dev.affinity.gateway.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.registry.AffinityRegistry;
-import dev.affinity.gateway.registry.InstanceState;
+import dev.affinity.gateway.registry.Snapshot;
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
@@ -44,8 +44,8 @@ class LoggingTests {
                 new CookieClient(port).get("/hive/c");
             }
             List<String> cookieValues =
-                    gateway.getBean(AffinityRegistry.class).service("hive").snapshot().instances().stream()
-                            .map(InstanceState::cookieValue)
+                    gateway.getBean(AffinityRegistry.class).service("hive").snapshots().current().members().stream()
+                            .map(Snapshot.Member::cookieValue)
                             .toList();
 
             assertThat(output.getAll()).contains("ejected");
@@ -91,6 +91,25 @@ class LoggingTests {
                 Map.of("affinity.services.hvie.mode", "sticky", "affinity.services.hive.mode", "sticky")))) {
             assertThat(output.getAll()).contains("affinity.services.hvie has no instances in discovery");
             assertThat(output.getAll()).containsPattern("service=hive mode=sticky instances=\\[hive-a, hive-b]");
+        }
+    }
+
+    @Test
+    void shouldTellANewcomerWhyEveryRequestWouldFail(CapturedOutput output) {
+        try (ConfigurableApplicationContext gateway =
+                TestGateway.start(Map.of("server.port", 0, "management.server.port", 0))) {
+            assertThat(output.getAll())
+                    .contains("No route is configured, so every request gets 404")
+                    .contains("--spring.profiles.active=demo")
+                    .contains("--spring.config.additional-location");
+        }
+        Map<String, Object> plain = new java.util.HashMap<>(TestGateway.properties("hive", backends, Map.of()));
+        plain.put("spring.cloud.gateway.server.webflux.routes[1].id", "orders");
+        plain.put("spring.cloud.gateway.server.webflux.routes[1].uri", "lb://orders");
+        plain.put("spring.cloud.gateway.server.webflux.routes[1].predicates[0]", "Path=/orders/**");
+        try (ConfigurableApplicationContext gateway = TestGateway.start(plain)) {
+            assertThat(output.getAll()).contains("route orders goes to lb://orders, which has no instances");
+            assertThat(output.getAll()).doesNotContain("route hive goes to");
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.affinity.gateway.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.InstanceCounters;
-import dev.affinity.gateway.registry.ServiceRegistry;
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
@@ -131,7 +131,7 @@ class StickyAffinityTests {
 
     @Test
     void shouldReassignAndRepinClientsWithUnusableCookies() {
-        ServiceRegistry hive = this.registry.service("hive");
+        AffinityService hive = this.registry.service("hive");
         String valid = CookieClient.setCookie(new CookieClient(this.port).get("/hive/a"), COOKIE)
                 .map(h -> h.substring(COOKIE.length() + 1, h.indexOf(';')))
                 .orElseThrow();
@@ -145,7 +145,7 @@ class StickyAffinityTests {
                 COOKIE + "=",
                 COOKIE);
         for (String header : badCookieHeaders) {
-            long rejectsBefore = hive.cookieRejects();
+            long rejectsBefore = hive.stats().cookieRejects();
             this.web
                     .get()
                     .uri("/hive/b")
@@ -155,28 +155,28 @@ class StickyAffinityTests {
                     .isOk()
                     .expectHeader()
                     .value("Set-Cookie", value -> assertThat(value).matches(COOKIE + "=[A-Za-z0-9_-]{22};.*"));
-            assertThat(hive.cookieRejects()).as(header).isEqualTo(rejectsBefore + 1);
+            assertThat(hive.stats().cookieRejects()).as(header).isEqualTo(rejectsBefore + 1);
         }
     }
 
     @Test
     void shouldCountEveryServedRequestExactlyOnce() {
-        ServiceRegistry hive = this.registry.service("hive");
+        AffinityService hive = this.registry.service("hive");
         long before = total(hive);
         CookieClient client = new CookieClient(this.port);
         for (int i = 0; i < 7; i++) {
             client.get("/hive/count");
         }
         assertThat(total(hive)).isEqualTo(before + 7);
-        hive.snapshot().instances().forEach(instance -> {
-            InstanceCounters c = instance.counters();
+        hive.snapshots().current().members().forEach(member -> {
+            InstanceCounters c = member.state().counters();
             assertThat(c.requests()).isEqualTo(c.stickyHits() + c.newAssignments() + c.failoversIn());
         });
     }
 
-    private static long total(ServiceRegistry service) {
-        return service.snapshot().instances().stream()
-                .mapToLong(i -> i.counters().requests())
+    private static long total(AffinityService service) {
+        return service.snapshots().current().members().stream()
+                .mapToLong(m -> m.state().counters().requests())
                 .sum();
     }
 }

@@ -3,19 +3,18 @@ package dev.affinity.gateway.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.config.ServiceProperties;
-import dev.affinity.gateway.cookie.HmacCookieValues;
-import java.nio.charset.StandardCharsets;
+import dev.affinity.gateway.support.TestOwners;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.cloud.client.DefaultServiceInstance;
-import org.springframework.cloud.client.ServiceInstance;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The truth table of docs/OPERATIONS.md ("Admin state, health and ejection"): what an instance does
- * for new clients and for its pinned clients in every combination.
+ * for new clients and for its pinned clients in every combination, as the snapshot says.
  */
 class AvailabilityTruthTableTests {
 
@@ -34,27 +33,38 @@ class AvailabilityTruthTableTests {
     })
     void shouldCombineAdminStateHealthAndEjectionPredictably(
             AdminState admin, String health, String ejected, String newClients, String pinned) {
-        AtomicLong clock = new AtomicLong();
         ServiceProperties settings = new ServiceProperties();
         settings.getHealth().setPassiveFailures(1);
         settings.getHealth().setEjection(Duration.ofSeconds(10));
-        ServiceRegistry service = new ServiceRegistry(
-                "hive",
-                settings,
-                "KNOX_BACKEND-hive",
-                new HmacCookieValues("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8), List.of()),
-                clock::get);
-        ServiceInstance node = new DefaultServiceInstance("n1", "hive", "node1", 10001, false);
-        InstanceState instance = service.refresh(List.of(node)).instances().get(0);
+        SnapshotOwner owner = TestOwners.owner(settings, Schedulers.single(), 1);
+        InstanceState instance = TestOwners.state(owner, "a");
 
-        service.setAdminState(instance, admin);
-        service.setHealthy(instance, health.equals("UP"));
+        owner.setAdminState(instance, admin);
+        owner.setHealthy(instance, health.equals("UP"));
         if (ejected.equals("yes")) {
-            service.attemptStarted(instance);
-            service.attemptEnded(instance, true);
+            owner.exchangeEnded(instance, true);
         }
 
-        assertThat(instance.takesNewClients()).isEqualTo(newClients.equals("yes"));
-        assertThat(instance.servesPinned()).isEqualTo(pinned.equals("stay"));
+        Snapshot.Member member = owner.current().member(instance);
+        assertThat(member.takesNewClients()).isEqualTo(newClients.equals("yes"));
+        assertThat(member.servesPinned()).isEqualTo(pinned.equals("stay"));
+    }
+
+    @ParameterizedTest(name = "discovery says {0}, operator says {1}: effective {2}")
+    @CsvSource({
+        "DRAINING, ACTIVE,   DRAINING",
+        "DRAINING, DISABLED, DISABLED",
+        "DISABLED, DRAINING, DISABLED",
+        "draining, ACTIVE,   DRAINING",
+        "ready,    DRAINING, DRAINING",
+    })
+    void shouldApplyTheStricterOfTheOperatorsAndTheDiscoverySourcesState(
+            String discovered, AdminState operator, AdminState effective) {
+        SnapshotOwner owner = TestOwners.owner(new ServiceProperties(), Schedulers.single(), 0);
+        owner.discovered(List.of(new DefaultServiceInstance(
+                "a", "hive", "node1", 10001, false, Map.of(SnapshotBuilder.STATE_METADATA, discovered))));
+        owner.setAdminState(TestOwners.state(owner, "a"), operator);
+
+        assertThat(owner.current().member("a").adminState()).isEqualTo(effective);
     }
 }

@@ -3,39 +3,34 @@ package dev.affinity.gateway.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.config.ServiceProperties;
-import dev.affinity.gateway.cookie.HmacCookieValues;
-import java.nio.charset.StandardCharsets;
+import dev.affinity.gateway.support.TestOwners;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.cloud.client.DefaultServiceInstance;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
-/** Passive ejection on a controlled clock: threshold, return, doubling, cap, reset. */
+/** Passive ejection in virtual time: threshold, return, doubling, cap, reset; each change rebuilds the snapshot. */
 class PassiveEjectionTests {
 
-    final AtomicLong clock = new AtomicLong();
+    final VirtualTimeScheduler time = VirtualTimeScheduler.create();
 
-    ServiceRegistry service;
+    SnapshotOwner owner;
 
     InstanceState instance;
 
     @BeforeEach
-    void registry() {
+    void owner() {
         ServiceProperties settings = new ServiceProperties();
         settings.getHealth().setPassiveFailures(3);
         settings.getHealth().setEjection(Duration.ofSeconds(10));
-        this.service = new ServiceRegistry(
-                "hive",
-                settings,
-                "KNOX_BACKEND-hive",
-                new HmacCookieValues("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8), List.of()),
-                this.clock::get);
-        this.instance = this.service
-                .refresh(List.of(new DefaultServiceInstance("n1", "hive", "node1", 10001, false)))
-                .instances()
-                .get(0);
+        this.owner = TestOwners.owner(settings, this.time, 1);
+        this.instance = TestOwners.state(this.owner, "a");
+    }
+
+    @AfterEach
+    void stop() {
+        this.time.dispose();
     }
 
     @Test
@@ -46,7 +41,9 @@ class PassiveEjectionTests {
         assertThat(this.instance.ejected()).as("a success breaks the run").isFalse();
         fail(1);
         assertThat(this.instance.ejected()).isTrue();
-        assertThat(this.instance.takesNewClients()).isFalse();
+        Snapshot.Member member = this.owner.current().member(this.instance);
+        assertThat(member.takesNewClients()).as("the snapshot says so at once").isFalse();
+        assertThat(member.servesPinned()).isFalse();
     }
 
     @Test
@@ -55,12 +52,14 @@ class PassiveEjectionTests {
         for (int ejection = 1; ejection <= 8; ejection++) {
             fail(3);
             assertThat(this.instance.ejected()).isTrue();
-            advance(Duration.ofSeconds(expected).minusMillis(1));
+            this.time.advanceTimeBy(Duration.ofSeconds(expected).minusMillis(1));
             assertThat(this.instance.ejected())
                     .as("ejection %d lasts %ds", ejection, expected)
                     .isTrue();
-            advance(Duration.ofMillis(1));
+            this.time.advanceTimeBy(Duration.ofMillis(1));
             assertThat(this.instance.ejected()).isFalse();
+            assertThat(this.owner.current().member(this.instance).takesNewClients())
+                    .isTrue();
             expected = Math.min(expected * 2, 10 * 32);
         }
     }
@@ -68,11 +67,21 @@ class PassiveEjectionTests {
     @Test
     void shouldStartAgainFromTheFirstEjectionAfterASuccess() {
         fail(3);
-        advance(Duration.ofSeconds(10));
+        this.time.advanceTimeBy(Duration.ofSeconds(10));
         succeed();
         fail(3);
-        advance(Duration.ofSeconds(10));
+        this.time.advanceTimeBy(Duration.ofSeconds(10));
         assertThat(this.instance.ejected()).isFalse();
+    }
+
+    @Test
+    void shouldNotEjectAgainForFailuresOfRequestsAlreadyInFlight() {
+        fail(3);
+        fail(3);
+        this.time.advanceTimeBy(Duration.ofSeconds(10));
+        assertThat(this.instance.ejected())
+                .as("one ejection per outage, not a doubled one")
+                .isFalse();
     }
 
     @Test
@@ -83,17 +92,11 @@ class PassiveEjectionTests {
 
     private void fail(int times) {
         for (int i = 0; i < times; i++) {
-            this.service.attemptStarted(this.instance);
-            this.service.attemptEnded(this.instance, true);
+            this.owner.exchangeEnded(this.instance, true);
         }
     }
 
     private void succeed() {
-        this.service.attemptStarted(this.instance);
-        this.service.attemptEnded(this.instance, false);
-    }
-
-    private void advance(Duration duration) {
-        this.clock.addAndGet(duration.toNanos());
+        this.owner.exchangeEnded(this.instance, false);
     }
 }

@@ -1,0 +1,30 @@
+package dev.affinity.gateway.balancer;
+
+import dev.affinity.gateway.registry.InstanceState;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the balancer needs to know about one attempt of a request, handed over by the affinity filter
+ * as an exchange attribute (immutable; a new one per attempt). A request that carries none (any
+ * other caller of the load balancer) is chosen for as a new client.
+ *
+ * @param pinned the instance the client's cookie named, if one did
+ * @param cookieRejected the client presented affinity cookies and none named an instance
+ * @param cookieless the client's User-Agent is one that gets no cookie: routed like {@code failover} mode
+ * @param excluded instances that already failed during this request: never tried again
+ */
+public record AffinityRequest(
+        @Nullable InstanceState pinned, boolean cookieRejected, boolean cookieless, List<InstanceState> excluded) {
+
+    /** The exchange attribute holding the request of the attempt about to be load-balanced. */
+    public static final String ATTRIBUTE = AffinityRequest.class.getName();
+
+    /** A client with no cookie, on its first attempt. */
+    public static final AffinityRequest NEW_CLIENT = new AffinityRequest(null, false, false, List.of());
+
+    /** Whether an earlier attempt of this request failed. */
+    public boolean retry() {
+        return !this.excluded.isEmpty();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.affinity.gateway.filter;
+
+import dev.affinity.gateway.balancer.AffinityRequest;
+import dev.affinity.gateway.balancer.Choice;
+import dev.affinity.gateway.cookie.CookieScan;
+import dev.affinity.gateway.registry.AffinityService;
+import dev.affinity.gateway.registry.Decision;
+import dev.affinity.gateway.registry.InstanceState;
+import dev.affinity.gateway.registry.RequestOutcome;
+import dev.affinity.gateway.registry.Snapshot;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * One request's attempts, private to the filter package: what the cookie said, which instances
+ * failed, where the request moved from, and the attempt in progress. Attempts run one after
+ * another, never at once, so no field is shared between threads at the same time.
+ */
+final class Attempts {
+
+    /** Exchange attribute: read by {@link AttemptStartFilter} and {@link AffinityCookieHeadersFilter}. */
+    static final String ATTRIBUTE = Attempts.class.getName();
+
+    final AffinityService service;
+
+    final URI loadBalancedUrl;
+
+    final CookieScan cookie;
+
+    final CookiePin pin;
+
+    final boolean cookieless;
+
+    // created on the first failure only: most requests never fail
+    private List<InstanceState> failed = List.of();
+
+    private List<InstanceState> movedFrom = List.of();
+
+    private int count;
+
+    private Decision decision = Decision.ASSIGNED;
+
+    private Snapshot.@Nullable Member current;
+
+    private Snapshot.@Nullable Member last;
+
+    Attempts(AffinityService service, URI loadBalancedUrl, CookieScan cookie, CookiePin pin, boolean cookieless) {
+        this.service = service;
+        this.loadBalancedUrl = loadBalancedUrl;
+        this.cookie = cookie;
+        this.pin = pin;
+        this.cookieless = cookieless;
+    }
+
+    static @Nullable Attempts of(ServerWebExchange exchange) {
+        return exchange.getAttribute(ATTRIBUTE);
+    }
+
+    /** What the balancer needs for the next attempt. */
+    AffinityRequest request() {
+        return new AffinityRequest(this.pin.instance(), this.pin.rejected(), this.cookieless, this.failed);
+    }
+
+    /** The balancer chose, and the exchange with that instance begins. */
+    void started(Choice choice) {
+        Snapshot.Member member = choice.member();
+        if (member == null) {
+            return;
+        }
+        this.current = member;
+        this.last = member;
+        this.count++;
+        this.decision = choice.decision();
+        if (choice.movedFrom() != null) {
+            movedFrom(choice.movedFrom());
+        }
+        member.state().exchangeStarted();
+    }
+
+    /** Ends the attempt in progress, once; returns its member, or {@code null} when none had started. */
+    Snapshot.@Nullable Member end(boolean failedAttempt) {
+        Snapshot.Member member = this.current;
+        this.current = null;
+        if (member != null) {
+            member.state().exchangeFinished();
+            if (failedAttempt) {
+                if (this.failed.isEmpty()) {
+                    this.failed = new ArrayList<>(2);
+                }
+                this.failed.add(member.state());
+                movedFrom(member.state());
+            }
+        }
+        return member;
+    }
+
+    private void movedFrom(InstanceState instance) {
+        if (this.movedFrom.isEmpty()) {
+            this.movedFrom = new ArrayList<>(2);
+        }
+        if (!this.movedFrom.contains(instance)) {
+            this.movedFrom.add(instance);
+        }
+    }
+
+    int count() {
+        return this.count;
+    }
+
+    List<InstanceState> failed() {
+        return this.failed;
+    }
+
+    Decision decision() {
+        return this.decision;
+    }
+
+    /** The member of the latest attempt that started. */
+    Snapshot.@Nullable Member last() {
+        return this.last;
+    }
+
+    /** The client is bound to its pinned instance by {@code no-fallback}: it may not move. */
+    boolean boundByNoFallback() {
+        return this.pin.instance() != null
+                && this.service.usesCookie()
+                && !this.cookieless
+                && this.service.settings().isNoFallback();
+    }
+
+    /**
+     * Whether the response must carry {@code Set-Cookie} for the instance that served it: the client
+     * is pinned by cookie and had none, had an unusable or old-key one, or was moved.
+     */
+    boolean needsCookie(InstanceState served) {
+        if (this.cookieless || !this.service.usesCookie()) {
+            return false;
+        }
+        return served != this.pin.instance() || this.pin.previousKey();
+    }
+
+    /** The finished request, as counted. */
+    RequestOutcome outcome(@Nullable InstanceState served) {
+        return new RequestOutcome(served, this.decision, this.movedFrom, this.pin.rejected());
+    }
+}

@@ -1,0 +1,41 @@
+package dev.affinity.gateway.filter;
+
+import org.springframework.http.HttpStatus;
+
+/** The one-line reasons the gateway answers with when no instance could serve; nothing about backends leaks. */
+final class Reasons {
+
+    private Reasons() {}
+
+    /** No instance was chosen at all (503). */
+    static String unavailable(Attempts attempts) {
+        if (attempts.boundByNoFallback()) {
+            return noFallback(attempts);
+        }
+        return "Service '" + attempts.service.serviceId() + "' has no available instance";
+    }
+
+    /** The status for an attempt's error that is not retried. */
+    static HttpStatus failureStatus(Throwable error) {
+        if (FailureKind.of(error) == FailureKind.CONNECT) {
+            return HttpStatus.SERVICE_UNAVAILABLE;
+        }
+        return FailureKind.isTimeout(error) ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY;
+    }
+
+    /** The reason for an attempt's error that is not retried. */
+    static String failure(Attempts attempts, Throwable error) {
+        String service = "Service '" + attempts.service.serviceId() + "': ";
+        if (FailureKind.of(error) == FailureKind.CONNECT) {
+            return attempts.boundByNoFallback() ? noFallback(attempts) : service + "no instance could be reached";
+        }
+        return FailureKind.isTimeout(error)
+                ? service + "the instance did not answer in time"
+                : service + "the instance failed before answering";
+    }
+
+    private static String noFallback(Attempts attempts) {
+        return "Service '" + attempts.service.serviceId() + "': the instance holding your session is unavailable"
+                + " and no-fallback is set; start a new session";
+    }
+}

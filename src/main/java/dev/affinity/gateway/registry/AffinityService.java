@@ -1,0 +1,68 @@
+package dev.affinity.gateway.registry;
+
+import dev.affinity.gateway.config.AffinityMode;
+import dev.affinity.gateway.config.ServiceProperties;
+import dev.affinity.gateway.cookie.CookielessAgents;
+
+/**
+ * One affinity service: its settings, its cookie name, the owner of its instance snapshot, and its
+ * counters. Holds nothing per client.
+ */
+public final class AffinityService {
+
+    private final String serviceId;
+
+    private final ServiceProperties settings;
+
+    private final String cookieName;
+
+    private final CookielessAgents cookielessAgents;
+
+    private final SnapshotOwner snapshots;
+
+    private final ServiceStats stats = new ServiceStats();
+
+    public AffinityService(String serviceId, ServiceProperties settings, String cookieName, SnapshotOwner snapshots) {
+        this.serviceId = serviceId;
+        this.settings = settings;
+        this.cookieName = cookieName;
+        this.cookielessAgents = new CookielessAgents(settings.getCookielessUserAgents());
+        this.snapshots = snapshots;
+    }
+
+    public String serviceId() {
+        return this.serviceId;
+    }
+
+    public ServiceProperties settings() {
+        return this.settings;
+    }
+
+    public AffinityMode mode() {
+        return this.settings.getMode();
+    }
+
+    /** Whether clients of this service are pinned by cookie (sticky mode). */
+    public boolean usesCookie() {
+        return this.settings.getMode() == AffinityMode.STICKY;
+    }
+
+    /** The name of this service's affinity cookie. */
+    public String cookieName() {
+        return this.cookieName;
+    }
+
+    /** Clients that get no cookie and are routed to the active instance. */
+    public CookielessAgents cookielessAgents() {
+        return this.cookielessAgents;
+    }
+
+    /** The instance snapshot and the only way to change it. */
+    public SnapshotOwner snapshots() {
+        return this.snapshots;
+    }
+
+    public ServiceStats stats() {
+        return this.stats;
+    }
+}

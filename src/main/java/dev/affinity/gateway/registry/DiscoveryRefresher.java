@@ -1,0 +1,121 @@
+package dev.affinity.gateway.registry;
+
+import dev.affinity.gateway.config.ConfigNames;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Feeds every affinity service's {@link SnapshotOwner} from the {@code DiscoveryClient}: once at
+ * startup, before the web server takes traffic; every {@code affinity.discovery.refresh-interval};
+ * and at once when a source announces a change with a {@link HeartbeatEvent}. Discovery calls may
+ * block (Kubernetes, Consul), so they run off the event loop. A failing call keeps the last list.
+ */
+public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<HeartbeatEvent> {
+
+    private static final Logger logger = LoggerFactory.getLogger(DiscoveryRefresher.class);
+
+    private final AffinityRegistry registry;
+
+    private final DiscoveryClient discovery;
+
+    private final Duration interval;
+
+    private final Scheduler scheduler;
+
+    private volatile @Nullable Disposable schedule;
+
+    public DiscoveryRefresher(
+            AffinityRegistry registry, DiscoveryClient discovery, Duration interval, Scheduler scheduler) {
+        this.registry = registry;
+        this.discovery = discovery;
+        this.interval = interval;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public void start() {
+        for (AffinityService service : this.registry.services()) {
+            refresh(service);
+            logStartup(service);
+        }
+        this.schedule = Flux.interval(this.interval, this.interval, this.scheduler)
+                .onBackpressureDrop()
+                .concatMap(tick -> refreshAll(), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable running = this.schedule;
+        if (running != null) {
+            running.dispose();
+        }
+        this.schedule = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.schedule != null;
+    }
+
+    /** Before the web server starts (its phase is near {@code DEFAULT_PHASE}), so no request sees no instances. */
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
+    @Override
+    public void onApplicationEvent(HeartbeatEvent event) {
+        if (isRunning()) {
+            refreshAll().subscribe();
+        }
+    }
+
+    /** Reads every service's instances again, off the event loop. */
+    Mono<Void> refreshAll() {
+        return Mono.fromRunnable(() -> this.registry.services().forEach(this::refresh))
+                .subscribeOn(Schedulers.boundedElastic())
+                .then();
+    }
+
+    private void refresh(AffinityService service) {
+        List<ServiceInstance> instances;
+        try {
+            instances = this.discovery.getInstances(service.serviceId());
+        } catch (RuntimeException ex) {
+            logger.debug("service={} discovery failed, keeping the last instance list", service.serviceId(), ex);
+            return;
+        }
+        service.snapshots().discovered(instances);
+    }
+
+    private static void logStartup(AffinityService service) {
+        Snapshot snapshot = service.snapshots().current();
+        if (snapshot.members().isEmpty()) {
+            logger.warn(
+                    "affinity.services.{} has no instances in discovery (spring.cloud.discovery.client.simple."
+                            + "instances.{} or your DiscoveryClient): its requests get 503 until some appear",
+                    service.serviceId(),
+                    service.serviceId());
+        } else {
+            logger.info(
+                    "service={} mode={} instances={}",
+                    service.serviceId(),
+                    ConfigNames.of(service.mode()),
+                    snapshot.members().stream().map(m -> m.state().id()).toList());
+        }
+    }
+}

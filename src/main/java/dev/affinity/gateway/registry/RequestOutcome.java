@@ -1,0 +1,15 @@
+package dev.affinity.gateway.registry;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one finished request was routed: what {@link ServiceStats#record} counts, once per request.
+ *
+ * @param served the instance that produced the response, or {@code null} when the gateway answered itself
+ * @param decision why the serving instance was chosen
+ * @param movedFrom instances the request moved away from (unavailable or failed)
+ * @param cookieRejected whether the client presented affinity cookies and none named an instance
+ */
+public record RequestOutcome(
+        @Nullable InstanceState served, Decision decision, List<InstanceState> movedFrom, boolean cookieRejected) {}

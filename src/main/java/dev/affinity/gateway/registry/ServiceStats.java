@@ -1,0 +1,42 @@
+package dev.affinity.gateway.registry;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A service's request counters and its instances' ones, written at one place: {@link #record}, once
+ * per finished request. Actuator and the Micrometer meters read the same numbers.
+ */
+public final class ServiceStats {
+
+    private final LongAdder cookieRejects = new LongAdder();
+
+    private final LongAdder unavailable = new LongAdder();
+
+    /** Counts one finished request. */
+    public void record(RequestOutcome outcome) {
+        if (outcome.cookieRejected()) {
+            this.cookieRejects.increment();
+        }
+        InstanceState served = outcome.served();
+        if (served == null) {
+            this.unavailable.increment();
+            return;
+        }
+        for (InstanceState from : outcome.movedFrom()) {
+            if (from != served) {
+                from.countMovedAway();
+            }
+        }
+        served.countServed(outcome.decision());
+    }
+
+    /** Requests whose affinity cookies matched no instance. */
+    public long cookieRejects() {
+        return this.cookieRejects.sum();
+    }
+
+    /** Requests the gateway answered itself because no instance could serve them (503/502/504). */
+    public long unavailable() {
+        return this.unavailable.sum();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.affinity.gateway.support;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The "gateway plus N backends" setup as a JUnit extension: real backends and a real gateway on
+ * random ports, started once per test class, healed after each test (every backend answers OK
+ * again and is running), stopped after the class.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final GatewayFixture hive = GatewayFixture.service("hive", 3).with("affinity.services.hive.mode", "sticky");
+ * }</pre>
+ */
+public final class GatewayFixture implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+
+    private final String serviceId;
+
+    private final int backendCount;
+
+    private final Map<String, Object> properties = new LinkedHashMap<>();
+
+    private final List<TestBackend> backends = new ArrayList<>();
+
+    private ConfigurableApplicationContext gateway;
+
+    private GatewayFixture(String serviceId, int backendCount) {
+        this.serviceId = serviceId;
+        this.backendCount = backendCount;
+    }
+
+    /** A service {@code serviceId} behind the route {@code /<serviceId>/**}, with backends {@code <serviceId>-a, -b, ...}. */
+    public static GatewayFixture service(String serviceId, int backends) {
+        return new GatewayFixture(serviceId, backends);
+    }
+
+    /** One more gateway property (before the class starts). */
+    public GatewayFixture with(String key, Object value) {
+        this.properties.put(key, value);
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        for (int i = 0; i < this.backendCount; i++) {
+            this.backends.add(TestBackend.start(this.serviceId + "-" + (char) ('a' + i)));
+        }
+        this.gateway = TestGateway.start(TestGateway.properties(this.serviceId, this.backends, this.properties));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        for (TestBackend backend : this.backends) {
+            backend.behave(TestBackend.Behaviour.OK);
+            backend.stop(); // also drops hung connections
+            backend.restart();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (this.gateway != null) {
+            this.gateway.close();
+        }
+        this.backends.forEach(TestBackend::close);
+    }
+
+    /** The gateway's traffic port. */
+    public int port() {
+        return TestGateway.port(this.gateway);
+    }
+
+    /** The gateway's management (Actuator) port. */
+    public int managementPort() {
+        return Integer.parseInt(this.gateway.getEnvironment().getRequiredProperty("local.management.port"));
+    }
+
+    public ConfigurableApplicationContext gateway() {
+        return this.gateway;
+    }
+
+    public List<TestBackend> backends() {
+        return this.backends;
+    }
+
+    public TestBackend backend(String name) {
+        return TestBackend.named(this.backends, name);
+    }
+
+    /** A new client with its own cookie jar. */
+    public CookieClient client() {
+        return new CookieClient(port());
+    }
+}
