@@ -1,5 +1,7 @@
 package dev.affinity.gateway.actuate;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -9,6 +11,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -16,13 +21,16 @@ import org.springframework.security.core.userdetails.MapReactiveUserDetailsServi
 import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import reactor.core.publisher.Mono;
 
 /**
  * Spring Security for Actuator only: reads and health are open on the management port, writes need
- * HTTP Basic credentials from {@code spring.security.user.*}. It lives in the management child
- * context (listed in {@code ManagementContextConfiguration.imports}, kept out of component scanning),
- * so gateway traffic never meets Spring Security, not even its request firewall. Only when the
- * management port equals the traffic port does it join the main context.
+ * HTTP Basic credentials from {@code spring.security.user.*}. Without a password, writes are refused
+ * with 403 and a reason (no {@code WWW-Authenticate}, which would only invite retrying passwords).
+ * It lives in the management child context (listed in {@code ManagementContextConfiguration.imports},
+ * kept out of component scanning), so gateway traffic never meets Spring Security, not even its
+ * request firewall. Only when the management port equals the traffic port does it join the main context.
  */
 @ManagementContextConfiguration(value = ManagementContextType.ANY, proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -30,10 +38,14 @@ public class ManagementSecurityConfiguration {
 
     private static final Logger logger = LoggerFactory.getLogger(ManagementSecurityConfiguration.class);
 
+    static final String WRITES_DISABLED = "Actuator writes are disabled: set spring.security.user.password"
+            + " (user name: spring.security.user.name, default admin) and restart\n";
+
     @Bean
     @ConditionalOnMissingBean(name = "managementSecurityFilterChain")
-    public SecurityWebFilterChain managementSecurityFilterChain(ServerHttpSecurity http) {
-        return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+    public SecurityWebFilterChain managementSecurityFilterChain(
+            ServerHttpSecurity http, @Value("${spring.security.user.password:}") String password) {
+        http.securityMatcher(EndpointRequest.toAnyEndpoint())
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(HttpMethod.GET, "/**")
                         .permitAll()
@@ -41,12 +53,35 @@ public class ManagementSecurityConfiguration {
                         .permitAll()
                         .anyExchange()
                         .authenticated())
-                .httpBasic(Customizer.withDefaults())
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-                .build();
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable);
+        if (password.isBlank()) {
+            http.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                    .exceptionHandling(handling -> handling.authenticationEntryPoint(writesDisabled()));
+        } else {
+            http.httpBasic(Customizer.withDefaults());
+        }
+        return http.build();
+    }
+
+    private static ServerAuthenticationEntryPoint writesDisabled() {
+        return (exchange, ex) -> {
+            ServerHttpResponse response = exchange.getResponse();
+            response.setStatusCode(HttpStatus.FORBIDDEN);
+            response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
+            byte[] body = WRITES_DISABLED.getBytes(StandardCharsets.UTF_8);
+            return response.writeWith(
+                    Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+        };
+    }
+
+    /** Reasons for malformed Actuator writes (415, 400) instead of bare statuses. */
+    @Bean
+    @ConditionalOnMissingBean
+    public WriteRequestFilter affinityWriteRequestFilter() {
+        return new WriteRequestFilter();
     }
 
     /**
@@ -60,8 +95,8 @@ public class ManagementSecurityConfiguration {
             @Value("${spring.security.user.password:}") String password,
             @Value("${spring.security.user.roles:}") String[] roles) {
         if (password.isBlank()) {
-            logger.warn("spring.security.user.password is not set: Actuator write operations are disabled");
-            return new MapReactiveUserDetailsService(java.util.Map.of());
+            logger.warn("spring.security.user.password is not set: Actuator write operations are disabled (403)");
+            return new MapReactiveUserDetailsService(Map.of());
         }
         String encoded = password.startsWith("{") ? password : "{noop}" + password;
         return new MapReactiveUserDetailsService(

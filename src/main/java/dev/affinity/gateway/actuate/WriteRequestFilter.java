@@ -1,0 +1,59 @@
+package dev.affinity.gateway.actuate;
+
+import java.nio.charset.StandardCharsets;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Gives Actuator writes on {@code /actuator/affinity/**} a one-line reason where Spring Boot answers
+ * with a bare status: no JSON content type (415; also what keeps a cross-site form from posting) and
+ * a body that is not JSON (400). Runs after Spring Security, in the management context only.
+ */
+public class WriteRequestFilter implements WebFilter, Ordered {
+
+    static final String EXAMPLE = "send Content-Type: application/json with a body like {\"state\":\"DRAINING\"}";
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (exchange.getRequest().getMethod() != HttpMethod.POST
+                || !exchange.getRequest().getPath().value().contains("/affinity/")) {
+            return chain.filter(exchange);
+        }
+        MediaType type = exchange.getRequest().getHeaders().getContentType();
+        if (type == null
+                || !(type.isCompatibleWith(MediaType.APPLICATION_JSON)
+                        || type.getSubtype().endsWith("+json"))) {
+            return reason(exchange, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content type: " + EXAMPLE);
+        }
+        return chain.filter(exchange)
+                .onErrorResume(
+                        ServerWebInputException.class,
+                        ex -> reason(exchange, HttpStatus.BAD_REQUEST, "The body is not valid JSON: " + EXAMPLE));
+    }
+
+    private static Mono<Void> reason(ServerWebExchange exchange, HttpStatus status, String reason) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.empty();
+        }
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
+        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(
+                Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+    }
+
+    /** After Spring Security's filters (order -100), so an anonymous write is still a 401 or 403 first. */
+    @Override
+    public int getOrder() {
+        return 0;
+    }
+}
