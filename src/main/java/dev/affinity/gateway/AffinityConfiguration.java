@@ -1,5 +1,6 @@
 package dev.affinity.gateway;
 
+import dev.affinity.gateway.balancer.AffinityBalancers;
 import dev.affinity.gateway.balancer.AffinityLoadBalancerClientConfiguration;
 import dev.affinity.gateway.config.AffinityProperties;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
@@ -7,7 +8,6 @@ import dev.affinity.gateway.cookie.CookieKeys;
 import dev.affinity.gateway.cookie.CookieValues;
 import dev.affinity.gateway.filter.AffinityCookieHeadersFilter;
 import dev.affinity.gateway.filter.AffinityFilter;
-import dev.affinity.gateway.filter.AttemptStartFilter;
 import dev.affinity.gateway.health.ActiveHealthChecker;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
@@ -54,6 +54,13 @@ public class AffinityConfiguration {
                 .toList());
     }
 
+    /** One balancer per affinity service, shared by the affinity filter and Spring Cloud LoadBalancer. */
+    @Bean
+    @ConditionalOnMissingBean
+    public AffinityBalancers affinityBalancers(AffinityRegistry registry) {
+        return new AffinityBalancers(registry);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     public DiscoveryRefresher affinityDiscoveryRefresher(
@@ -82,13 +89,7 @@ public class AffinityConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public AffinityFilter affinityFilter(AffinityRegistry registry, AffinityCookieWriter cookieWriter) {
-        return new AffinityFilter(registry, cookieWriter);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    public AttemptStartFilter affinityAttemptStartFilter() {
-        return new AttemptStartFilter();
+    public AffinityFilter affinityFilter(AffinityBalancers balancers, AffinityCookieWriter cookieWriter) {
+        return new AffinityFilter(balancers, cookieWriter);
     }
 }

@@ -10,11 +10,8 @@ import dev.affinity.gateway.registry.Decision;
 import dev.affinity.gateway.registry.InstanceState;
 import dev.affinity.gateway.registry.Snapshot;
 import dev.affinity.gateway.registry.SnapshotOwner;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,12 +28,7 @@ import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
 import org.springframework.cloud.client.loadbalancer.Request;
-import org.springframework.cloud.client.loadbalancer.RequestData;
-import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
-import org.springframework.util.LinkedMultiValueMap;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -83,9 +75,6 @@ public class AffinityDecisionBenchmark {
     /** Unrelated cookies only: a new client of this service. */
     List<String> otherCookiesHeaders;
 
-    Map<String, Object> attributes;
-
-    Request<RequestDataContext> lbRequest;
 
     @Setup
     public void setUp() {
@@ -109,15 +98,6 @@ public class AffinityDecisionBenchmark {
                 List.of("JSESSIONID=6F1C2B9A0D; " + COOKIE + "=" + this.second.cookieValue() + "; theme=dark");
         this.previousKeyHeaders = List.of(COOKIE + "=" + previousValue);
         this.otherCookiesHeaders = List.of("JSESSIONID=6F1C2B9A0D; theme=dark");
-
-        this.attributes = new HashMap<>();
-        RequestData data = new RequestData(
-                HttpMethod.GET,
-                URI.create("lb://" + SERVICE + "/sticky/hello"),
-                new HttpHeaders(),
-                new LinkedMultiValueMap<>(),
-                this.attributes);
-        this.lbRequest = new DefaultRequest<>(new RequestDataContext(data, "default"));
         check();
     }
 
@@ -183,15 +163,16 @@ public class AffinityDecisionBenchmark {
     }
 
     /**
-     * (a) The public reactive path {@link AffinityLoadBalancer#choose(Request)} for a sticky hit: the
-     * handed-over {@link AffinityRequest}, the snapshot read, the choice and its response. Blocking on
-     * an already-completed {@code Mono} adds a few tens of ns.
+     * (a) The public reactive path {@link AffinityLoadBalancer#choose(Request)} for a sticky hit, as
+     * another caller of the load balancer would use it: the request, the snapshot read, the choice and
+     * its response. Blocking on an already-completed {@code Mono} adds a few tens of ns. The affinity
+     * filter itself calls the synchronous {@code choose(AffinityRequest)}.
      */
     @Benchmark
     public ServiceInstance stickyHitReactive() {
-        this.attributes.put(
-                AffinityRequest.ATTRIBUTE, new AffinityRequest(this.second.state(), false, false, List.of()));
-        Response<ServiceInstance> response = this.balancer.choose(this.lbRequest).block();
+        AffinityRequest request = new AffinityRequest(this.second.state(), false, false, List.of());
+        Response<ServiceInstance> response =
+                this.balancer.choose(new DefaultRequest<>(request)).block();
         return (response != null) ? response.getServer() : null;
     }
 

@@ -6,15 +6,16 @@ import dev.affinity.gateway.registry.InstanceState;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Request;
-import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import reactor.core.publisher.Mono;
 
 /**
  * The load balancer of one affinity service: adapts {@link AffinityChooser} to Spring Cloud
- * LoadBalancer. Reads the attempt's {@link AffinityRequest} and the service's current snapshot,
- * answers with an {@link AffinityResponse}, and keeps failover mode's active instance.
+ * LoadBalancer and keeps failover mode's active instance. The affinity filter calls
+ * {@link #choose(AffinityRequest)} directly for each attempt; any other caller goes through
+ * {@link #choose(Request)} and is treated as a new client unless its request context is an
+ * {@link AffinityRequest}.
  */
 public class AffinityLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
@@ -30,25 +31,24 @@ public class AffinityLoadBalancer implements ReactorServiceInstanceLoadBalancer 
         this.chooser = new AffinityChooser(service.settings());
     }
 
+    public AffinityService service() {
+        return this.service;
+    }
+
+    /** Chooses for one attempt, synchronously, on the service's current snapshot. */
+    public Choice choose(AffinityRequest request) {
+        Choice choice = this.chooser.choose(this.service.snapshots().current(), request, this.active);
+        if (choice.member() != null && (this.service.mode() == AffinityMode.FAILOVER || request.cookieless())) {
+            this.active = choice.member().state();
+        }
+        return choice;
+    }
+
     @Override
     @SuppressWarnings("rawtypes") // the interface declares a raw Request
     public Mono<Response<ServiceInstance>> choose(Request request) {
-        AffinityRequest affinity = requestOf(request);
-        Choice choice = this.chooser.choose(this.service.snapshots().current(), affinity, this.active);
-        if (choice.member() != null && (this.service.mode() == AffinityMode.FAILOVER || affinity.cookieless())) {
-            this.active = choice.member().state();
-        }
-        return Mono.just(new AffinityResponse(choice));
-    }
-
-    private static AffinityRequest requestOf(Request<?> request) {
-        if (request.getContext() instanceof RequestDataContext data
-                && data.getClientRequest() != null
-                && data.getClientRequest().getAttributes() != null
-                && data.getClientRequest().getAttributes().get(AffinityRequest.ATTRIBUTE)
-                        instanceof AffinityRequest affinity) {
-            return affinity;
-        }
-        return AffinityRequest.NEW_CLIENT;
+        AffinityRequest affinity =
+                (request.getContext() instanceof AffinityRequest given) ? given : AffinityRequest.NEW_CLIENT;
+        return Mono.just(new AffinityResponse(choose(affinity)));
     }
 }

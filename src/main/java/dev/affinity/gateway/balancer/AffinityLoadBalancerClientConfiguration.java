@@ -1,7 +1,5 @@
 package dev.affinity.gateway.balancer;
 
-import dev.affinity.gateway.registry.AffinityRegistry;
-import dev.affinity.gateway.registry.AffinityService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.client.ServiceInstance;
@@ -13,7 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Per-service LoadBalancer child-context configuration: an {@link AffinityLoadBalancer} for
+ * Per-service LoadBalancer child-context configuration: the shared {@link AffinityLoadBalancer} for
  * affinity services, Spring Cloud's own round-robin for every other service. Deliberately not a
  * {@code @Configuration}, so component scanning leaves it to the LoadBalancer child contexts.
  */
@@ -22,14 +20,14 @@ public class AffinityLoadBalancerClientConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ReactorLoadBalancer<ServiceInstance> reactorServiceInstanceLoadBalancer(
-            Environment environment, LoadBalancerClientFactory clientFactory, AffinityRegistry registry) {
+            Environment environment, LoadBalancerClientFactory clientFactory, AffinityBalancers balancers) {
         String serviceId = environment.getRequiredProperty(LoadBalancerClientFactory.PROPERTY_NAME);
+        AffinityLoadBalancer affinity = balancers.of(serviceId);
+        if (affinity != null) {
+            return affinity;
+        }
         ObjectProvider<ServiceInstanceListSupplier> suppliers =
                 clientFactory.getLazyProvider(serviceId, ServiceInstanceListSupplier.class);
-        AffinityService service = registry.service(serviceId);
-        if (service == null) {
-            return new RoundRobinLoadBalancer(suppliers, serviceId);
-        }
-        return new AffinityLoadBalancer(service);
+        return new RoundRobinLoadBalancer(suppliers, serviceId);
     }
 }

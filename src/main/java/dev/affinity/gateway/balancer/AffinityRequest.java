@@ -5,9 +5,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the balancer needs to know about one attempt of a request, handed over by the affinity filter
- * as an exchange attribute (immutable; a new one per attempt). A request that carries none (any
- * other caller of the load balancer) is chosen for as a new client.
+ * What the balancer needs to know about one attempt of a request, handed to it by the affinity
+ * filter (immutable; a new one per attempt). A load-balancer request that carries none (any other
+ * caller of the load balancer) is chosen for as a new client.
  *
  * @param pinned the instance the client's cookie named, if one did
  * @param cookieRejected the client presented affinity cookies and none named an instance
@@ -16,9 +16,6 @@ import org.jspecify.annotations.Nullable;
  */
 public record AffinityRequest(
         @Nullable InstanceState pinned, boolean cookieRejected, boolean cookieless, List<InstanceState> excluded) {
-
-    /** The exchange attribute holding the request of the attempt about to be load-balanced. */
-    public static final String ATTRIBUTE = AffinityRequest.class.getName();
 
     /** A client with no cookie, on its first attempt. */
     public static final AffinityRequest NEW_CLIENT = new AffinityRequest(null, false, false, List.of());

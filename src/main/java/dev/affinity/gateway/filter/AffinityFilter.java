@@ -1,11 +1,15 @@
 package dev.affinity.gateway.filter;
 
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.addOriginalRequestUrl;
 
-import dev.affinity.gateway.balancer.AffinityRequest;
+import dev.affinity.gateway.balancer.AffinityBalancers;
+import dev.affinity.gateway.balancer.AffinityLoadBalancer;
+import dev.affinity.gateway.balancer.AffinityResponse;
+import dev.affinity.gateway.balancer.Choice;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
 import dev.affinity.gateway.cookie.CookieScan;
-import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.Snapshot;
 import java.net.URI;
@@ -13,9 +17,11 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerUriTools;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.cloud.gateway.support.DelegatingServiceInstance;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
@@ -26,24 +32,26 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 /**
- * Client affinity around Spring Cloud Gateway's load-balancer filter. Per request: reads the
- * affinity cookie (kept from the backend by {@link AffinityCookieHeadersFilter}), runs the attempts
- * (the balancer chooses each instance from the {@link AffinityRequest} handed to it), fails over by
- * {@link RetryPolicy}, then records the request once and pins the client to the instance that answered.
+ * Client affinity for {@code lb://} routes of affinity services, just before Spring Cloud Gateway's
+ * load-balancer filter. Per request: reads the affinity cookie (kept from the backend by
+ * {@link AffinityCookieHeadersFilter}), runs the attempts (each asks the service's
+ * {@link AffinityLoadBalancer} and resolves the route URL as the load-balancer filter would, which
+ * then has nothing left to do), fails over by {@link RetryPolicy}, then records the request once and
+ * pins the client to the instance that answered.
  */
 public class AffinityFilter implements GlobalFilter, Ordered {
 
-    /** Runs just before {@link ReactiveLoadBalancerClientFilter}, so each of its attempts goes through it. */
+    /** Runs just before {@link ReactiveLoadBalancerClientFilter}, which then passes affinity routes by. */
     public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER - 1;
 
     private static final Logger logger = LoggerFactory.getLogger(AffinityFilter.class);
 
-    private final AffinityRegistry registry;
+    private final AffinityBalancers balancers;
 
     private final AffinityCookieWriter cookies;
 
-    public AffinityFilter(AffinityRegistry registry, AffinityCookieWriter cookies) {
-        this.registry = registry;
+    public AffinityFilter(AffinityBalancers balancers, AffinityCookieWriter cookies) {
+        this.balancers = balancers;
         this.cookies = cookies;
     }
 
@@ -58,16 +66,17 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         if (url == null || !"lb".equals(url.getScheme()) || url.getHost() == null) {
             return chain.filter(exchange);
         }
-        AffinityService service = this.registry.service(url.getHost());
-        if (service == null) {
+        AffinityLoadBalancer balancer = this.balancers.of(url.getHost());
+        if (balancer == null) {
             return chain.filter(exchange);
         }
+        AffinityService service = balancer.service();
         HttpHeaders headers = exchange.getRequest().getHeaders();
         CookieScan cookie = CookieScan.scan(headers.getOrEmpty(HttpHeaders.COOKIE), service.cookieName());
         CookiePin pin = CookiePin.resolve(cookie, service.snapshots().current());
         boolean cookieless = service.cookielessAgents().any()
                 && service.cookielessAgents().matches(headers.getFirst(HttpHeaders.USER_AGENT));
-        Attempts attempts = new Attempts(service, url, cookie, pin, cookieless);
+        Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless);
         exchange.getAttributes().put(Attempts.ATTRIBUTE, attempts);
         Mono<Void> routed;
         if (!ReplayableBody.hasBody(exchange.getRequest())) {
@@ -93,10 +102,28 @@ public class AffinityFilter implements GlobalFilter, Ordered {
 
     private Mono<Void> attempt(
             ServerWebExchange exchange, GatewayFilterChain chain, Attempts attempts, boolean replay) {
-        exchange.getAttributes().put(AffinityRequest.ATTRIBUTE, attempts.request());
+        Choice choice = attempts.balancer.choose(attempts.request());
+        Snapshot.Member member = choice.member();
+        if (member == null) {
+            finish(exchange, attempts, null);
+            return PlainResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, Reasons.unavailable(attempts));
+        }
+        attempts.started(choice, member);
+        route(exchange, attempts.loadBalancedUrl, new AffinityResponse(choice));
         return chain.filter(exchange)
                 .materialize()
                 .flatMap(signal -> afterAttempt(exchange, chain, attempts, replay, signal.getThrowable()));
+    }
+
+    /** What Spring Cloud Gateway's load-balancer filter would do with the balancer's answer. */
+    private static void route(ServerWebExchange exchange, URI loadBalancedUrl, AffinityResponse response) {
+        addOriginalRequestUrl(exchange, loadBalancedUrl);
+        String scheme = response.getServer().isSecure() ? "https" : "http";
+        URI url = LoadBalancerUriTools.reconstructURI(
+                new DelegatingServiceInstance(response.getServer(), scheme),
+                exchange.getRequest().getURI());
+        exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, url);
+        exchange.getAttributes().put(GATEWAY_LOADBALANCER_RESPONSE_ATTR, response);
     }
 
     private Mono<Void> afterAttempt(
@@ -109,8 +136,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         boolean failed = error != null || (status != null && status.is5xxServerError());
         Snapshot.Member member = attempts.end(failed);
         if (member == null) {
-            finish(exchange, attempts, null);
-            return PlainResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, Reasons.unavailable(attempts));
+            return Mono.empty(); // already ended: the client went away
         }
         attempts.service.snapshots().exchangeEnded(member.state(), failed);
         if (!failed) {
@@ -128,7 +154,6 @@ public class AffinityFilter implements GlobalFilter, Ordered {
                         (error != null) ? error.getClass().getSimpleName() : status);
             }
             PlainResponses.forgetBackendResponse(exchange);
-            exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, attempts.loadBalancedUrl);
             Mono<Void> next = Mono.defer(() -> attempt(exchange, chain, attempts, true));
             Duration backoff = attempts.service.settings().getFailover().getBackoff();
             return backoff.isZero() ? next : Mono.delay(backoff).then(next);

@@ -1,5 +1,6 @@
 package dev.affinity.gateway.filter;
 
+import dev.affinity.gateway.balancer.AffinityLoadBalancer;
 import dev.affinity.gateway.balancer.AffinityRequest;
 import dev.affinity.gateway.balancer.Choice;
 import dev.affinity.gateway.cookie.CookieScan;
@@ -21,8 +22,10 @@ import org.springframework.web.server.ServerWebExchange;
  */
 final class Attempts {
 
-    /** Exchange attribute: read by {@link AttemptStartFilter} and {@link AffinityCookieHeadersFilter}. */
+    /** Exchange attribute: read by {@link AffinityCookieHeadersFilter}. */
     static final String ATTRIBUTE = Attempts.class.getName();
+
+    final AffinityLoadBalancer balancer;
 
     final AffinityService service;
 
@@ -47,8 +50,9 @@ final class Attempts {
 
     private Snapshot.@Nullable Member last;
 
-    Attempts(AffinityService service, URI loadBalancedUrl, CookieScan cookie, CookiePin pin, boolean cookieless) {
-        this.service = service;
+    Attempts(AffinityLoadBalancer balancer, URI loadBalancedUrl, CookieScan cookie, CookiePin pin, boolean cookieless) {
+        this.balancer = balancer;
+        this.service = balancer.service();
         this.loadBalancedUrl = loadBalancedUrl;
         this.cookie = cookie;
         this.pin = pin;
@@ -64,12 +68,8 @@ final class Attempts {
         return new AffinityRequest(this.pin.instance(), this.pin.rejected(), this.cookieless, this.failed);
     }
 
-    /** The balancer chose, and the exchange with that instance begins. */
-    void started(Choice choice) {
-        Snapshot.Member member = choice.member();
-        if (member == null) {
-            return;
-        }
+    /** The balancer chose {@code member}, and the exchange with it begins. */
+    void started(Choice choice, Snapshot.Member member) {
         this.current = member;
         this.last = member;
         this.count++;

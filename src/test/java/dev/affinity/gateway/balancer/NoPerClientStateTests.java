@@ -11,16 +11,10 @@ import dev.affinity.gateway.registry.SnapshotOwner;
 import dev.affinity.gateway.support.TestOwners;
 import java.lang.management.ManagementFactory;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
-import org.springframework.cloud.client.loadbalancer.RequestData;
-import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
-import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import reactor.core.scheduler.Schedulers;
 
 /** 200,000 distinct clients leave nothing behind: state and heap do not grow with the client count. */
@@ -65,12 +59,8 @@ class NoPerClientStateTests {
             InstanceState pinned = (match != null) ? match.member().state() : null;
             AffinityRequest request =
                     new AffinityRequest(pinned, cookie.status() != CookieScan.Status.ABSENT, false, List.of());
-            MockServerHttpRequest http = MockServerHttpRequest.method(HttpMethod.GET, "/hive/")
-                    .header(HttpHeaders.COOKIE, headers.toArray(String[]::new))
-                    .build();
-            RequestData data = new RequestData(http, Map.of(AffinityRequest.ATTRIBUTE, request));
-            Response<?> response = balancer.choose(new DefaultRequest<>(new RequestDataContext(data)))
-                    .block();
+            Response<?> response =
+                    balancer.choose(new DefaultRequest<>(request)).block();
             assertThat(response.hasServer()).isTrue();
         }
     }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
-import dev.affinity.gateway.balancer.AffinityLoadBalancer;
+import dev.affinity.gateway.balancer.AffinityBalancers;
+import dev.affinity.gateway.balancer.AffinityResponse;
 import dev.affinity.gateway.config.CookieProperties;
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
@@ -22,10 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.springframework.cloud.client.loadbalancer.DefaultRequest;
-import org.springframework.cloud.client.loadbalancer.RequestData;
-import org.springframework.cloud.client.loadbalancer.RequestDataContext;
-import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -37,9 +34,8 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /**
- * The affinity filter on a mock exchange with a captured chain that plays Spring Cloud Gateway's
- * load-balancer filter (our balancer), our attempt-start filter and a backend whose answer each test
- * scripts per instance.
+ * The affinity filter on a mock exchange with a captured chain that plays the rest of the gateway:
+ * a backend whose answer each test scripts per instance.
  */
 class AffinityFilterTests {
 
@@ -52,7 +48,8 @@ class AffinityFilterTests {
     final AffinityService service = new AffinityService("hive", this.settings, COOKIE, this.owner);
 
     final AffinityFilter filter = new AffinityFilter(
-            new AffinityRegistry(List.of(this.service)), new AffinityCookieWriter(new CookieProperties()));
+            new AffinityBalancers(new AffinityRegistry(List.of(this.service))),
+            new AffinityCookieWriter(new CookieProperties()));
 
     final InstanceState a = TestOwners.state(this.owner, "a");
 
@@ -71,28 +68,24 @@ class AffinityFilterTests {
         return COOKIE + "=" + this.owner.current().member(instance).cookieValue();
     }
 
-    /** Load balancer, attempt start, then the backend: {@code backend} answers per instance id. */
+    /** The rest of the gateway: {@code backend} answers per instance id, found from the routed URL. */
     GatewayFilterChain chain(Function<String, Mono<Void>> backend, Function<ServerWebExchange, HttpStatus> status) {
-        AffinityLoadBalancer balancer = new AffinityLoadBalancer(this.service);
         return exchange -> {
-            RequestData data = new RequestData(exchange.getRequest(), exchange.getAttributes());
-            Response<?> response = balancer.choose(new DefaultRequest<>(new RequestDataContext(data)))
-                    .block();
-            if (!response.hasServer()) {
-                return Mono.error(new IllegalStateException("no instance"));
-            }
-            exchange.getAttributes().put(GATEWAY_LOADBALANCER_RESPONSE_ATTR, response);
-            return new AttemptStartFilter().filter(exchange, started -> {
-                String id = this.owner.current().members().stream()
-                        .filter(m -> m.instance() == response.getServer())
-                        .findFirst()
-                        .orElseThrow()
-                        .state()
-                        .id();
-                this.served.add(id);
-                started.getResponse().setStatusCode(status.apply(started));
-                return backend.apply(id);
-            });
+            URI routed = exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR);
+            assertThat(routed.getScheme())
+                    .as("resolved for the load-balancer filter")
+                    .isEqualTo("http");
+            Object response = exchange.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+            assertThat(response).isInstanceOf(AffinityResponse.class);
+            String id = this.owner.current().members().stream()
+                    .filter(m -> m.instance().getHost().equals(routed.getHost()))
+                    .findFirst()
+                    .orElseThrow()
+                    .state()
+                    .id();
+            this.served.add(id);
+            exchange.getResponse().setStatusCode(status.apply(exchange));
+            return backend.apply(id);
         };
     }
 
