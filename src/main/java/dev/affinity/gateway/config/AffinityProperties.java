@@ -42,7 +42,7 @@ public class AffinityProperties {
     }
 
     /** Service ids become cookie names and URI hosts, so they are restricted to token characters. */
-    @AssertTrue(message = "service ids under affinity.services must consist of letters, digits, '.', '_' or '-'")
+    @AssertTrue(message = "service ids under services must consist of letters, digits, '.', '_' or '-'")
     public boolean isServiceIdsValid() {
         return this.services.keySet().stream()
                 .allMatch(id -> SERVICE_ID.matcher(id).matches());
