@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -83,18 +85,14 @@ public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<BindEx
         } else {
             rule = "cannot be read as " + type.getSimpleName();
         }
-        String key = String.valueOf(userName(property));
+        String key = InvalidValues.key(writtenPath(property));
         String value = key.contains("secret") ? "" : " (got " + property.getValue() + ")";
         return key + " " + rule + value + origin(property);
     }
 
     /** {@code <key as written> is not a known key; known keys under <parent>: a, b, c}. */
     static String unknownKey(ConfigurationProperty property) {
-        ConfigurationPropertyName name = userName(property);
-        List<String> path = new ArrayList<>();
-        for (int i = 1; i < name.getNumberOfElements(); i++) {
-            path.add(name.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
-        }
+        List<String> path = writtenPath(property);
         List<String> known = new ArrayList<>();
         KnownKeys.typeAt(path, known);
         String parent = InvalidValues.key(known);
@@ -107,7 +105,17 @@ public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<BindEx
         return text + origin(property);
     }
 
-    /** The name as the user spelled it (e.g. {@code enableStickySessions}), when its source says. */
+    /** The elements after {@code affinity} as the user spelled them (e.g. {@code enableStickySessions}). */
+    private static List<String> writtenPath(ConfigurationProperty property) {
+        ConfigurationPropertyName name = userName(property);
+        List<String> path = new ArrayList<>();
+        for (int i = 1; i < name.getNumberOfElements(); i++) {
+            path.add(name.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
+        }
+        return path;
+    }
+
+    /** The name as the user spelled it, when its source says; else Spring Boot's canonical form. */
     private static ConfigurationPropertyName userName(ConfigurationProperty property) {
         if (property.getSource() != null
                 && property.getSource().getUnderlyingSource() instanceof EnumerablePropertySource<?> source) {
@@ -123,6 +131,10 @@ public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<BindEx
 
     /** Where the key was written, when that is a file position. */
     private static String origin(ConfigurationProperty property) {
-        return (property.getOrigin() instanceof TextResourceOrigin origin) ? " (" + origin + ")" : "";
+        Origin origin = property.getOrigin();
+        if (origin instanceof PropertySourceOrigin wrapper && wrapper.getOrigin() != null) {
+            origin = wrapper.getOrigin(); // the file position, if the source tracks one
+        }
+        return (origin instanceof TextResourceOrigin) ? " (" + origin + ")" : "";
     }
 }

@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -79,7 +84,7 @@ class ConfigurationValidationTests {
                 "affinity.services.hive.balancer | fastest | affinity.services.hive.balancer must be one of round-robin, random, least-requests (got fastest)",
                 "affinity.services.hive.health.interval | soon | affinity.services.hive.health.interval must be a duration such as 500ms, 5s or 1m (got soon)",
                 "affinity.cookie.hash | md5 | affinity.cookie.hash must be one of hmac-sha256, knox-sha256 (got md5)",
-                "affinity.services.hive.no-fallback | maybe | affinity.services.hive.no-fallback must be true or false (got maybe)",
+                "affinity.services.hive.noFallback | maybe | affinity.services.hive.noFallback must be true or false (got maybe)",
                 "affinity.services.hive.health.path | health | affinity.services.hive.health.path must start with '/' (got health)",
             })
     void shouldReportTheKeyAsWrittenAndTheRule(String key, String value, String description, CapturedOutput output) {
@@ -99,6 +104,27 @@ class ConfigurationValidationTests {
         if (key.contains("secret") && value.length() > 3) { // "x" would be found anywhere
             assertThat(report).doesNotContain(value);
         }
+    }
+
+    @Test
+    void shouldPointAtTheLineOfAMisspelledKeyInAYamlFile(@TempDir Path dir, CapturedOutput output) throws IOException {
+        Path yaml = dir.resolve("my.yml");
+        Files.writeString(yaml, """
+                affinity:
+                  services:
+                    hive:
+                      mode: sticky
+                      enableStickySessions: true
+                """);
+        Map<String, Object> properties = new HashMap<>(TestGateway.properties("hive", List.of(backend), Map.of()));
+        properties.put("spring.config.additional-location", "file:" + yaml);
+
+        assertThatThrownBy(() -> TestGateway.start(properties).close());
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("affinity.services.hive.enableStickySessions is not a known key; known keys under "
+                        + "affinity.services.hive: mode, balancer, no-fallback, cookieless-user-agents, failover, health ("
+                        + "URL [file:" + yaml + "] - 5:29)");
     }
 
     private static String messages(Throwable error) {
