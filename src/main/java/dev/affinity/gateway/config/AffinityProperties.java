@@ -52,7 +52,7 @@ public class AffinityProperties {
     }
 
     /** Service ids become cookie names and URI hosts, so they are restricted to token characters. */
-    @AssertTrue(message = "service ids under affinity.services must consist of letters, digits, '.', '_' or '-'")
+    @AssertTrue(message = "service ids under services must consist of letters, digits, '.', '_' or '-'")
     public boolean isServiceIdsValid() {
         return this.services.keySet().stream()
                 .allMatch(id -> SERVICE_ID.matcher(id).matches());
@@ -68,7 +68,7 @@ public class AffinityProperties {
         @NotNull
         private Duration refreshInterval = Duration.ofSeconds(5);
 
-        @AssertTrue(message = "discovery.refresh-interval must be between 100ms and 1h")
+        @AssertTrue(message = "refresh-interval must be between 100ms and 1h")
         public boolean isRefreshIntervalValid() {
             return this.refreshInterval.compareTo(Duration.ofMillis(100)) >= 0
                     && this.refreshInterval.compareTo(Duration.ofHours(1)) <= 0;

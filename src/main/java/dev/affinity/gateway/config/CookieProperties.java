@@ -62,17 +62,17 @@ public class CookieProperties {
     /** Cookie {@code Max-Age}; unset means a session cookie. */
     private @Nullable Duration maxAge;
 
-    @AssertTrue(message = "affinity.cookie.secret must be at least 32 bytes (or unset for a random per-process key)")
+    @AssertTrue(message = "secret must be at least 32 bytes, or unset for a random per-process key")
     public boolean isSecretLongEnough() {
         return this.secret.isEmpty() || isLongEnough(this.secret);
     }
 
-    @AssertTrue(message = "every affinity.cookie.previous-secrets entry must be at least 32 bytes")
+    @AssertTrue(message = "every previous-secrets entry must be at least 32 bytes")
     public boolean isPreviousSecretsLongEnough() {
         return this.previousSecrets.stream().allMatch(s -> s != null && isLongEnough(s));
     }
 
-    @AssertTrue(message = "affinity.cookie.max-age must not be negative")
+    @AssertTrue(message = "max-age must not be negative")
     public boolean isMaxAgeValid() {
         return this.maxAge == null || !this.maxAge.isNegative();
     }

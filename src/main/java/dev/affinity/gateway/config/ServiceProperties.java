@@ -112,7 +112,7 @@ public class ServiceProperties {
          */
         private boolean retryOn5xx = true;
 
-        @AssertTrue(message = "failover.backoff must be between 0 and 1m")
+        @AssertTrue(message = "backoff must be between 0 and 1m")
         public boolean isBackoffValid() {
             return !this.backoff.isNegative() && this.backoff.compareTo(Duration.ofMinutes(1)) <= 0;
         }
@@ -180,12 +180,12 @@ public class ServiceProperties {
         @NotNull
         private Duration ejection = Duration.ofSeconds(10);
 
-        @AssertTrue(message = "health.path must start with '/'")
+        @AssertTrue(message = "path must start with '/'")
         public boolean isPathValid() {
             return this.path == null || this.path.startsWith("/");
         }
 
-        @AssertTrue(message = "health.interval, health.timeout and health.ejection must be positive")
+        @AssertTrue(message = "interval, timeout and ejection must be positive")
         public boolean isDurationsPositive() {
             return isPositive(this.interval) && isPositive(this.timeout) && isPositive(this.ejection);
         }

@@ -1,18 +1,28 @@
 package dev.affinity.gateway.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.NestedExceptionUtils;
 
 /** Typos and invalid values under {@code affinity} stop the gateway, naming the key. */
+@ExtendWith(OutputCaptureExtension.class)
 class ConfigurationValidationTests {
 
     static final TestBackend backend = TestBackend.start("hive-a");
@@ -46,6 +56,75 @@ class ConfigurationValidationTests {
         assertThatThrownBy(() -> TestGateway.start(properties).close())
                 .satisfies(ex ->
                         org.assertj.core.api.Assertions.assertThat(messages(ex)).containsIgnoringCase(named));
+    }
+
+    /**
+     * What the user reads in the startup failure report ("APPLICATION FAILED TO START", Description):
+     * the key as written and the rule, never an internal name or a secret's value.
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "affinity.services.hive.enableStickySessions | true | affinity.services.hive.enableStickySessions is not a known key; "
+                        + "known keys under affinity.services.hive: mode, balancer, no-fallback, cookieless-user-agents, failover, health",
+                "affinity.services.hive.failover.retries | 2 | affinity.services.hive.failover.retries is not a known key; "
+                        + "known keys under affinity.services.hive.failover: max-attempts, backoff, non-idempotent",
+                "affinity.cookies.secret | x | affinity.cookies.secret is not a known key; known keys under affinity: cookie, services",
+                "affinity.cookie.secret.value | x | affinity.cookie.secret.value is not a known key; affinity.cookie.secret takes a value, not nested keys",
+                "affinity.cookie.secret | too-short | affinity.cookie.secret must be at least 32 bytes, "
+                        + "or unset for a random per-process key (got 9 bytes)",
+                "affinity.cookie.previous-secrets | old-one | every affinity.cookie.previous-secrets entry must be at least 32 bytes (got 7 bytes)",
+                "affinity.cookie.name-prefix | 'KNOX;x' | affinity.cookie.name-prefix must contain only cookie-name (token) characters (got KNOX;x)",
+                "affinity.services.hive.failover.max-attempts | 0 | affinity.services.hive.failover.max-attempts must be greater than or equal to 1 (got 0)",
+                "affinity.services.hive.failover.backoff | 2m | affinity.services.hive.failover.backoff must be between 0 and 1m (got 2m)",
+                "affinity.services.hive.health.timeout | 0s | affinity.services.hive.health.interval, affinity.services.hive.health.timeout "
+                        + "and affinity.services.hive.health.ejection must be positive (got timeout=0s)",
+                "affinity.services.hive.mode | stiky | affinity.services.hive.mode must be one of sticky, stateless, failover (got stiky)",
+                "affinity.services.hive.balancer | fastest | affinity.services.hive.balancer must be one of round-robin, random, least-requests (got fastest)",
+                "affinity.services.hive.health.interval | soon | affinity.services.hive.health.interval must be a duration such as 500ms, 5s or 1m (got soon)",
+                "affinity.cookie.hash | md5 | affinity.cookie.hash must be one of hmac-sha256, knox-sha256 (got md5)",
+                "affinity.services.hive.noFallback | maybe | affinity.services.hive.noFallback must be true or false (got maybe)",
+                "affinity.services.hive.health.path | health | affinity.services.hive.health.path must start with '/' (got health)",
+            })
+    void shouldReportTheKeyAsWrittenAndTheRule(String key, String value, String description, CapturedOutput output) {
+        Map<String, Object> properties = new HashMap<>(
+                TestGateway.properties("hive", List.of(backend), Map.of("affinity.services.hive.mode", "sticky")));
+        properties.put(key, value);
+
+        assertThatThrownBy(() -> TestGateway.start(properties).close());
+
+        String report = output.getOut() + output.getErr();
+        assertThat(report)
+                .contains(
+                        "APPLICATION FAILED TO START",
+                        "Description:" + System.lineSeparator() + System.lineSeparator() + description
+                                + System.lineSeparator());
+        assertThat(report).doesNotContain("Bindable@", "LongEnough", "Valid ", TestGateway.SECRET);
+        if (key.contains("secret") && value.length() > 3) { // "x" would be found anywhere
+            assertThat(report).doesNotContain(value);
+        }
+    }
+
+    @Test
+    void shouldPointAtTheLineOfAMisspelledKeyInAYamlFile(@TempDir Path dir, CapturedOutput output) throws IOException {
+        Path yaml = dir.resolve("my.yml");
+        Files.writeString(yaml, """
+                affinity:
+                  services:
+                    hive:
+                      mode: sticky
+                      enableStickySessions: true
+                """);
+        Map<String, Object> properties = new HashMap<>(TestGateway.properties("hive", List.of(backend), Map.of()));
+        properties.put("spring.config.additional-location", "file:" + yaml);
+
+        assertThatThrownBy(() -> TestGateway.start(properties).close());
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("affinity.services.hive.enableStickySessions is not a known key; known keys under "
+                        + "affinity.services.hive: mode, balancer, no-fallback, cookieless-user-agents, failover, health ("
+                        + "URL [file:" + yaml + "] - 5:29)");
     }
 
     private static String messages(Throwable error) {
