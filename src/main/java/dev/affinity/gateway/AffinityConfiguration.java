@@ -8,6 +8,7 @@ import dev.affinity.gateway.cookie.CookieKeys;
 import dev.affinity.gateway.cookie.CookieValues;
 import dev.affinity.gateway.filter.AffinityCookieHeadersFilter;
 import dev.affinity.gateway.filter.AffinityFilter;
+import dev.affinity.gateway.filter.BodyFailureFilter;
 import dev.affinity.gateway.health.ActiveHealthChecker;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
@@ -52,6 +53,12 @@ public class AffinityConfiguration {
                         new SnapshotOwner(
                                 entry.getKey(), cookieValues, entry.getValue().getHealth(), Schedulers.parallel())))
                 .toList());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public BodyFailureFilter affinityBodyFailureFilter() {
+        return new BodyFailureFilter();
     }
 
     /** One balancer per affinity service, shared by the affinity filter and Spring Cloud LoadBalancer. */

@@ -31,9 +31,13 @@ enum FailureKind {
                 : AFTER_SEND;
     }
 
-    /** Whether the backend did not answer in time. */
+    /** Whether the backend did not answer in time (Spring Cloud Gateway's response timeout included). */
     static boolean isTimeout(Throwable error) {
-        return causedBy(error, TimeoutException.class, ReadTimeoutException.class);
+        return causedBy(
+                error,
+                TimeoutException.class,
+                ReadTimeoutException.class,
+                org.springframework.cloud.gateway.support.TimeoutException.class);
     }
 
     /** Whether a request with this method may be retried after a failure of this kind. */
