@@ -7,7 +7,7 @@
   const WINDOW_MS = 5 * 60 * 1000;
   const HOT_MS = 60 * 1000;
   const SVG = 'http://www.w3.org/2000/svg';
-  const CHART = { width: 150, height: 36 };
+  const CHART = { width: 130, height: 34 };
   const DECISIONS = [
     ['sticky', 'stickyHits', 'sticky'],
     ['assigned', 'newAssignments', 'new'],
@@ -103,7 +103,7 @@
     const share = el('div', { class: 'share', role: 'img' });
     const head = el('tr');
     for (const name of ['Instance', 'URI', 'Admin state', 'Health', 'Ejected', 'In flight', 'Requests', 'Sticky',
-        'New', 'Failovers in / out', 'Errors', 'Clients taken', 'Rate, last 5 min', 'Actions']) {
+        'New', 'Failovers in / out', 'Errors', 'Clients taken', 'Requests/s (up to 5 min)', 'Actions']) {
       head.append(el('th', { scope: 'col' }, name));
     }
     const body = el('tbody');
@@ -169,11 +169,11 @@
     const cells = {};
     const tr = el('tr', { 'data-instance': id });
     for (const name of ['id', 'uri', 'state', 'health', 'ejected', 'active', 'requests', 'sticky', 'assigned',
-        'failovers', 'errors', 'share', 'chart', 'actions']) {
+        'failovers', 'errors', 'taken', 'chart', 'actions']) {
       cells[name] = el('td', { class: name });
       tr.append(cells[name]);
     }
-    for (const name of ['active', 'requests', 'sticky', 'assigned', 'errors', 'share']) cells[name].classList.add('num');
+    for (const name of ['active', 'requests', 'sticky', 'assigned', 'errors', 'taken']) cells[name].classList.add('num');
     cells.id.textContent = id;
     cells.uri.classList.add('uri');
     cells.stateBadge = el('span');
@@ -217,7 +217,7 @@
     cells.sticky.textContent = count(c.stickyHits);
     cells.assigned.textContent = count(c.newAssignments);
     cells.errors.textContent = count(c.errors);
-    cells.share.textContent = share;
+    cells.taken.textContent = share;
     const history = sample(service + '/' + instance.id, c, now);
     cells.failovers.textContent = `↓ ${count(c.failoversIn)} in / ↑ ${count(c.failoversOut)} out`;
     cells.failovers.classList.toggle('hot', history.hotUntil > now);
@@ -258,18 +258,22 @@
     let peak = 0;
     for (const point of samples) for (const [name] of DECISIONS) peak = Math.max(peak, point[name]);
     const scale = Math.max(peak, 1);
-    const x = (t) => (((t - (now - WINDOW_MS)) / WINDOW_MS) * CHART.width).toFixed(1);
+    // the x axis spans what this page has seen, up to five minutes, so a fresh page draws a chart too
+    const span = samples.length ? Math.min(WINDOW_MS, Math.max(10000, now - samples[0].t)) : WINDOW_MS;
+    const x = (t) => (((t - (now - span)) / span) * CHART.width).toFixed(1);
     const y = (v) => (CHART.height - 2 - (v / scale) * (CHART.height - 4)).toFixed(1);
     const latest = samples[samples.length - 1];
     const now_ = DECISIONS.map(([name, , label]) => `${label} ${rate(latest ? latest[name] : 0)}`).join(', ');
+    const busy = samples.filter((p) => DECISIONS.some(([name]) => p[name] > 0)).length;
     for (const [name] of DECISIONS) {
       row.lines[name].setAttribute('points', samples.map((p) => `${x(p.t)},${y(p[name])}`).join(' '));
     }
-    const text = `${id}, requests per second now: ${now_}; peak ${rate(peak)} in the last 5 minutes`;
+    const text = `${id}, requests per second now: ${now_}; peak ${rate(peak)} over the last ${Math.round(span / 1000)} s`;
     row.title.textContent = text;
     row.svg.setAttribute('aria-label', text);
     row.svg.dataset.peak = peak.toFixed(3);
-    row.rates.textContent = now_;
+    row.svg.dataset.busy = String(busy);
+    row.rates.textContent = DECISIONS.map(([name, , label]) => `${label.split(' ')[0]} ${rate(latest ? latest[name] : 0)}`).join(' · ');
   }
 
   function basic(user, password) {
