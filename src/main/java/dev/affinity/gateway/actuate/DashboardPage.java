@@ -12,6 +12,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.util.HtmlUtils;
+import reactor.core.publisher.Mono;
 
 /**
  * Serves the dashboard's three static files from {@code classpath:dashboard/}: the page, its script
@@ -53,14 +54,14 @@ final class DashboardPage {
                 .build();
     }
 
-    private reactor.core.publisher.Mono<ServerResponse> page() {
+    private Mono<ServerResponse> page() {
         return secured(ServerResponse.ok())
                 .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
                 .cacheControl(CacheControl.noStore())
                 .bodyValue(this.html);
     }
 
-    private reactor.core.publisher.Mono<ServerResponse> file(String name, String type) {
+    private Mono<ServerResponse> file(String name, String type) {
         return secured(ServerResponse.ok())
                 .contentType(new MediaType(MediaType.parseMediaType(type), StandardCharsets.UTF_8))
                 .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)))

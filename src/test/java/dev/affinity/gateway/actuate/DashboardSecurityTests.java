@@ -75,6 +75,10 @@ class DashboardSecurityTests {
         assertThat(page.body())
                 .contains("<meta name=\"affinity-endpoint\" content=\"actuator/affinity\">")
                 .doesNotContain("http://", "https://");
+        HttpResponse<String> slash = management.send(management.request("/dashboard/"));
+        assertThat(slash.statusCode()).isEqualTo(307);
+        assertThat(slash.headers().firstValue("Location"))
+                .hasValue(management.base().resolve("/dashboard").toString());
         for (String file : List.of("/dashboard/dashboard.js", "/dashboard/dashboard.css")) {
             HttpResponse<String> asset = management.send(management.request(file));
             assertThat(asset.statusCode()).as(file).isEqualTo(200);
