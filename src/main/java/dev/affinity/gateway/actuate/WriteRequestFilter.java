@@ -13,9 +13,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Gives Actuator writes on {@code /actuator/affinity/**} a one-line reason where Spring Boot answers
- * with a bare status: no JSON content type (415; also what keeps a cross-site form from posting) and
- * a body that is not JSON (400). Runs after Spring Security, in the management context only.
+ * Gives an Actuator write on {@code /actuator/affinity/**} whose body is not JSON a 400 with a
+ * one-line reason, where Spring Boot answers with a bare status. Runs after Spring Security, in the
+ * management context only; {@link CrossSiteWriteFilter} has already refused non-JSON content types.
  */
 public class WriteRequestFilter implements WebFilter, Ordered {
 
@@ -39,7 +39,8 @@ public class WriteRequestFilter implements WebFilter, Ordered {
                         ex -> reason(exchange, HttpStatus.BAD_REQUEST, "The body is not valid JSON: " + EXAMPLE));
     }
 
-    private static Mono<Void> reason(ServerWebExchange exchange, HttpStatus status, String reason) {
+    /** Answers with {@code status} and a one-line plain-text reason. */
+    static Mono<Void> reason(ServerWebExchange exchange, HttpStatus status, String reason) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.empty();

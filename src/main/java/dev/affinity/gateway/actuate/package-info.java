@@ -1,4 +1,4 @@
-/** The {@code affinity} Actuator endpoint and Micrometer meters. */
+/** The {@code affinity} Actuator endpoint, Micrometer meters and the operator dashboard. */
 @NullMarked
 package dev.affinity.gateway.actuate;
 
