@@ -41,6 +41,9 @@ final class SnapshotBuilder {
             if (seen.containsKey(key)) {
                 continue; // the same instance listed twice: keep the first
             }
+            if (!this.cookieValues.accepts(this.serviceId, instance)) {
+                continue; // e.g. knox-sha256 without knox-url: no cookie could ever name it
+            }
             String value = this.cookieValues.current(this.serviceId, instance);
             InstanceState state = this.states.compute(key, (k, existing) -> {
                 if (existing == null) {
