@@ -56,6 +56,9 @@ final class ZookeeperServiceInstances implements AutoCloseable {
 
     private volatile List<ServiceInstance> instances = List.of();
 
+    /** Before the first connection, a LOST only repeats the startup WARN. */
+    private volatile boolean everConnected;
+
     @SuppressWarnings(
             "deprecation") // PathChildrenCache: works with ZooKeeper servers older than 3.6, unlike CuratorCache
     ZookeeperServiceInstances(
@@ -145,16 +148,21 @@ final class ZookeeperServiceInstances implements AutoCloseable {
 
     private void stateChanged(ConnectionState state) {
         switch (state) {
-            case LOST ->
-                logger.warn(
-                        "service={} lost ZooKeeper ensemble {}: keeping the last known {} instances until it is back",
-                        this.serviceId,
-                        this.ensemble,
-                        this.instances.size());
+            case LOST -> {
+                if (this.everConnected) { // before that, the startup WARN said it already
+                    logger.warn(
+                            "service={} lost ZooKeeper ensemble {}: keeping the last known {} instances until it is back",
+                            this.serviceId,
+                            this.ensemble,
+                            this.instances.size());
+                }
+            }
             case RECONNECTED ->
                 logger.info("service={} reconnected to ZooKeeper ensemble {}", this.serviceId, this.ensemble);
-            case CONNECTED ->
+            case CONNECTED -> {
+                this.everConnected = true;
                 logger.info("service={} connected to ZooKeeper ensemble {}", this.serviceId, this.ensemble);
+            }
             default -> logger.debug("service={} ZooKeeper connection {}", this.serviceId, state);
         }
     }
