@@ -57,6 +57,8 @@ public final class TestBackend implements AutoCloseable {
 
     private final List<String> cookieHeaders = new CopyOnWriteArrayList<>();
 
+    private final List<String> paths = new CopyOnWriteArrayList<>();
+
     private final Map<String, AtomicInteger> bodies = new ConcurrentHashMap<>();
 
     private TestBackend(String name) {
@@ -103,6 +105,11 @@ public final class TestBackend implements AutoCloseable {
     /** Every {@code Cookie} header that reached this backend. */
     public List<String> cookieHeaders() {
         return this.cookieHeaders;
+    }
+
+    /** The request path (and query) of every request that reached this backend. */
+    public List<String> paths() {
+        return this.paths;
     }
 
     /** How many times a body with this SHA-256 (hex) reached this backend. */
@@ -157,6 +164,7 @@ public final class TestBackend implements AutoCloseable {
                 .defaultIfEmpty(new byte[0])
                 .flatMap(body -> {
                     this.requests.incrementAndGet();
+                    this.paths.add(request.uri());
                     if (cookie != null) {
                         this.cookieHeaders.add(cookie);
                     }
