@@ -57,7 +57,8 @@ public final class TestBackend implements AutoCloseable {
 
     private final List<String> cookieHeaders = new CopyOnWriteArrayList<>();
 
-    private final List<String> paths = new CopyOnWriteArrayList<>();
+    /** Distinct paths only: a list copied on every request would slow the load tests down. */
+    private final Set<String> paths = ConcurrentHashMap.newKeySet();
 
     private final Map<String, AtomicInteger> bodies = new ConcurrentHashMap<>();
 
@@ -107,8 +108,8 @@ public final class TestBackend implements AutoCloseable {
         return this.cookieHeaders;
     }
 
-    /** The request path (and query) of every request that reached this backend. */
-    public List<String> paths() {
+    /** The distinct request paths (with query) that reached this backend. */
+    public Set<String> paths() {
         return this.paths;
     }
 
