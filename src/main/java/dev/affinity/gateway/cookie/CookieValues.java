@@ -15,4 +15,12 @@ public interface CookieValues {
 
     /** Values still honoured (then re-issued) for this instance, made with earlier keys. */
     List<String> previous(String serviceId, ServiceInstance instance);
+
+    /**
+     * Whether this instance can have a cookie value at all; one that cannot is left out of the
+     * snapshot (it could never be pinned to). Every instance can, unless a mode needs metadata.
+     */
+    default boolean accepts(String serviceId, ServiceInstance instance) {
+        return true;
+    }
 }

@@ -1,6 +1,6 @@
 package dev.affinity.gateway.cookie;
 
-import java.net.URI;
+import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.ServiceInstance;
 
 /** The stable names of an instance: what its cookie signs, and what operators call it. */
@@ -30,13 +30,13 @@ public final class InstanceKeys {
         return instance.getHost() + ":" + instance.getPort();
     }
 
-    /** The URL Knox hashed: metadata {@code knox-url}, else the instance URI. */
-    public static String knoxUrl(ServiceInstance instance) {
+    /**
+     * The URL Knox hashed: metadata {@code knox-url}, or {@code null} when the instance has none.
+     * There is deliberately no fallback to the instance URI: Knox hashed the topology URL with its
+     * path ({@code http://h:10001/cliservice}), so {@code scheme://host:port} never matches a Knox cookie.
+     */
+    public static @Nullable String knoxUrl(ServiceInstance instance) {
         String url = instance.getMetadata().get(KNOX_URL_METADATA);
-        if (url != null && !url.isBlank()) {
-            return url;
-        }
-        URI uri = instance.getUri();
-        return uri.toString();
+        return (url != null && !url.isBlank()) ? url : null;
     }
 }

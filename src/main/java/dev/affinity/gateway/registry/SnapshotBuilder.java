@@ -45,6 +45,9 @@ final class SnapshotBuilder {
             if (seen.containsKey(key)) {
                 continue; // the same instance listed twice: keep the first
             }
+            if (!this.cookieValues.accepts(this.serviceId, instance)) {
+                continue; // e.g. knox-sha256 without knox-url: no cookie could ever name it
+            }
             InstanceState state = this.states.computeIfAbsent(key, k -> new InstanceState(InstanceKeys.id(instance)));
             seen.put(key, state);
             Snapshot.Member member = member(state, instance);

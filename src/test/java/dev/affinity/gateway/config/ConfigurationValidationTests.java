@@ -47,6 +47,10 @@ class ConfigurationValidationTests {
                 "affinity.cookie.hash                        | md5         | affinity.cookie.hash",
                 "affinity.cookie.name-prefix                 | 'KNOX;x'    | namePrefix",
                 "affinity.cookies.secret                     | x           | affinity.cookies.secret",
+                "affinity.services.hive.zookeeper.ensemble   | zk1:2181    | zookeeper.ensemble",
+                "affinity.services.hive.zookeeper.ensemble   | 'zk1,zk2'   | zookeeper.ensemble",
+                "affinity.services.hive.zookeeper.namespace  | hiveserver2 | zookeeper.namespace",
+                "affinity.services.hive.zookeeper.ensembel   | zk1:2181    | affinity.services.hive.zookeeper.ensembel",
             })
     void shouldFailStartupNamingTheOffendingKey(String key, String value, String named) {
         Map<String, Object> properties = new HashMap<>(

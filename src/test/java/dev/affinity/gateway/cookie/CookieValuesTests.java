@@ -1,6 +1,7 @@
 package dev.affinity.gateway.cookie;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -67,7 +68,16 @@ class CookieValuesTests {
                         .digest("http://node1:10001/cliservice".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(new KnoxCookieValues().current("hive", withKnoxUrl)).isEqualTo(expected);
-        assertThat(new KnoxCookieValues().current("hive", this.node1))
-                .isEqualTo(KnoxCookieValues.sha256Hex("http://node1:10001"));
+    }
+
+    @Test
+    void shouldHaveNoKnoxValueWithoutKnoxUrlInsteadOfHashingTheInstanceUri() {
+        KnoxCookieValues values = new KnoxCookieValues();
+
+        assertThat(values.accepts("hive", this.node1)).isFalse();
+        assertThatThrownBy(() -> values.current("hive", this.node1))
+                .hasMessageContaining("node1:10001")
+                .hasMessageContaining("hive")
+                .hasMessageContaining("knox-url");
     }
 }

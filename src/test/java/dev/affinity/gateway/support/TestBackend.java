@@ -57,6 +57,9 @@ public final class TestBackend implements AutoCloseable {
 
     private final List<String> cookieHeaders = new CopyOnWriteArrayList<>();
 
+    /** Distinct paths only: a list copied on every request would slow the load tests down. */
+    private final Set<String> paths = ConcurrentHashMap.newKeySet();
+
     private final Map<String, AtomicInteger> bodies = new ConcurrentHashMap<>();
 
     private TestBackend(String name) {
@@ -103,6 +106,11 @@ public final class TestBackend implements AutoCloseable {
     /** Every {@code Cookie} header that reached this backend. */
     public List<String> cookieHeaders() {
         return this.cookieHeaders;
+    }
+
+    /** The distinct request paths (with query) that reached this backend. */
+    public Set<String> paths() {
+        return this.paths;
     }
 
     /** How many times a body with this SHA-256 (hex) reached this backend. */
@@ -157,6 +165,7 @@ public final class TestBackend implements AutoCloseable {
                 .defaultIfEmpty(new byte[0])
                 .flatMap(body -> {
                     this.requests.incrementAndGet();
+                    this.paths.add(request.uri());
                     if (cookie != null) {
                         this.cookieHeaders.add(cookie);
                     }

@@ -1,0 +1,197 @@
+package dev.affinity.gateway.discovery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.PathChildrenCache;
+import org.apache.curator.framework.recipes.cache.PathChildrenCacheEvent;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.utils.ZKPaths;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * One service's HiveServer2 instances, watched live under {@code /<namespace>} in ZooKeeper and
+ * kept in memory: {@link #instances()} never blocks. Losing ZooKeeper keeps the last known list
+ * (the instances themselves are usually fine); the list changes only on what ZooKeeper reports.
+ *
+ * <p>Uses Curator's {@code PathChildrenCache}: one level of children with plain watches, which
+ * every ZooKeeper server HiveServer2 runs on supports (CuratorCache needs 3.6+ persistent watches).
+ */
+final class ZookeeperServiceInstances implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(ZookeeperServiceInstances.class);
+
+    /** ZooKeeper and Curator timeouts: bounded, so startup never waits long for an unreachable ensemble. */
+    record Timeouts(Duration connection, Duration session, Duration startupWait) {
+
+        static final Timeouts DEFAULT =
+                new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(2));
+    }
+
+    private final String serviceId;
+
+    private final String ensemble;
+
+    private final String path;
+
+    private final Timeouts timeouts;
+
+    private final Runnable onChange;
+
+    private final CuratorFramework client;
+
+    private final PathChildrenCache cache;
+
+    private final CountDownLatch initialized = new CountDownLatch(1);
+
+    private volatile List<ServiceInstance> instances = List.of();
+
+    /** Before the first connection, a LOST only repeats the startup WARN. */
+    private volatile boolean everConnected;
+
+    @SuppressWarnings(
+            "deprecation") // PathChildrenCache: works with ZooKeeper servers older than 3.6, unlike CuratorCache
+    ZookeeperServiceInstances(
+            String serviceId, String ensemble, String namespace, Timeouts timeouts, Runnable onChange) {
+        this.serviceId = serviceId;
+        this.ensemble = ensemble;
+        this.path = ZKPaths.makePath("/", namespace);
+        this.timeouts = timeouts;
+        this.onChange = onChange;
+        this.client = CuratorFrameworkFactory.builder()
+                .connectString(ensemble)
+                .connectionTimeoutMs((int) timeouts.connection().toMillis())
+                .sessionTimeoutMs((int) timeouts.session().toMillis())
+                .retryPolicy(new ExponentialBackoffRetry(500, 3, 2000))
+                .build();
+        this.cache = new PathChildrenCache(this.client, this.path, true) {
+            @Override
+            protected void handleException(Throwable ex) {
+                // connection loss while ZooKeeper is away: reported once by the state listener
+                logger.debug(
+                        "service={} ZooKeeper watch of {} failed", serviceId, ZookeeperServiceInstances.this.path, ex);
+            }
+        };
+    }
+
+    /** The service's current instances, in znode order; empty until ZooKeeper answered once. */
+    List<ServiceInstance> instances() {
+        return this.instances;
+    }
+
+    /** Whether the ZooKeeper connection is up right now. */
+    boolean connected() {
+        return this.client.getZookeeperClient().isConnected();
+    }
+
+    /**
+     * Connects and starts watching. Waits at most {@code startupWait} for the first list; when the
+     * ensemble is unreachable, logs one WARN and keeps retrying in the background.
+     */
+    @SuppressWarnings("deprecation") // PathChildrenCache, see the constructor
+    void start() {
+        this.client.getConnectionStateListenable().addListener((c, state) -> stateChanged(state));
+        this.cache.getListenable().addListener((c, event) -> cacheEvent(event));
+        this.client.start();
+        try {
+            this.cache.start(PathChildrenCache.StartMode.POST_INITIALIZED_EVENT);
+            long waitMillis = this.timeouts.startupWait().toMillis();
+            boolean loaded = this.client.blockUntilConnected((int) waitMillis, TimeUnit.MILLISECONDS)
+                    && this.initialized.await(waitMillis, TimeUnit.MILLISECONDS);
+            if (!loaded) {
+                logger.warn(
+                        "service={} ZooKeeper ensemble {} is unreachable (or {} unreadable): retrying in the background;"
+                                + " requests get 503 until instances appear",
+                        this.serviceId,
+                        this.ensemble,
+                        this.path);
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } catch (Exception ex) {
+            throw new IllegalStateException("service=" + this.serviceId + " cannot watch " + this.path, ex);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            this.cache.close();
+        } catch (Exception ex) {
+            logger.debug("service={} closing the ZooKeeper watch failed", this.serviceId, ex);
+        }
+        this.client.close();
+    }
+
+    private void cacheEvent(PathChildrenCacheEvent event) {
+        switch (event.getType()) {
+            case CHILD_ADDED, CHILD_UPDATED, CHILD_REMOVED, CONNECTION_RECONNECTED -> rebuild();
+            case INITIALIZED -> {
+                rebuild();
+                this.initialized.countDown();
+            }
+            default -> {
+                // CONNECTION_SUSPENDED, CONNECTION_LOST: keep the last known instances
+            }
+        }
+    }
+
+    private void stateChanged(ConnectionState state) {
+        switch (state) {
+            case LOST -> {
+                if (this.everConnected) { // before that, the startup WARN said it already
+                    logger.warn(
+                            "service={} lost ZooKeeper ensemble {}: keeping the last known {} instances until it is back",
+                            this.serviceId,
+                            this.ensemble,
+                            this.instances.size());
+                }
+            }
+            case RECONNECTED ->
+                logger.info("service={} reconnected to ZooKeeper ensemble {}", this.serviceId, this.ensemble);
+            case CONNECTED -> {
+                this.everConnected = true;
+                logger.info("service={} connected to ZooKeeper ensemble {}", this.serviceId, this.ensemble);
+            }
+            default -> logger.debug("service={} ZooKeeper connection {}", this.serviceId, state);
+        }
+    }
+
+    /** Re-reads the cached children; publishes only when the resulting list differs. */
+    @SuppressWarnings("deprecation") // PathChildrenCache, see the constructor
+    private synchronized void rebuild() {
+        List<ChildData> children = this.cache.getCurrentData(); // sorted by path
+        List<ServiceInstance> parsed = new ArrayList<>(children.size());
+        Set<String> ids = new HashSet<>();
+        for (ChildData child : children) {
+            String name = ZKPaths.getNodeFromPath(child.getPath());
+            ServiceInstance instance = HiveServer2Znode.parse(this.serviceId, name, child.getData());
+            if (instance == null) {
+                logger.debug(
+                        "service={} znode {} does not describe an HTTP HiveServer2: skipped", this.serviceId, name);
+            } else if (ids.add(instance.getInstanceId())) {
+                parsed.add(instance);
+            }
+        }
+        if (parsed.equals(this.instances)) {
+            return;
+        }
+        this.instances = List.copyOf(parsed);
+        logger.info(
+                "service={} instances from ZooKeeper {}: {}",
+                this.serviceId,
+                this.path,
+                parsed.stream().map(ServiceInstance::getInstanceId).toList());
+        this.onChange.run();
+    }
+}

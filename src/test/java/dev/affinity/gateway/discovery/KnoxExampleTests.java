@@ -1,0 +1,124 @@
+package dev.affinity.gateway.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.HiveServer2Registrations;
+import dev.affinity.gateway.support.TestBackend;
+import dev.affinity.gateway.support.TestGateway;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The migration guide's example ({@code knox-example.yml}, docs/KNOX-MIGRATION.md) started as it
+ * is, with only the backend and ZooKeeper addresses swapped for loopback ones: clients holding the
+ * cookies Knox issued stay on their HiveServer2, on both topologies.
+ */
+class KnoxExampleTests {
+
+    /** Until the per-service {@code cookie.name} of issue 11 lands: {@code <name-prefix>-<service id>}. */
+    static final String SANDBOX_COOKIE = "KNOX_BACKEND-hive";
+
+    static final String ANALYTICS_COOKIE = "KNOX_BACKEND-hive-analytics";
+
+    static final List<TestBackend> backends = List.of(
+            TestBackend.start("hs2-a"),
+            TestBackend.start("hs2-b"),
+            TestBackend.start("hs2-c"),
+            TestBackend.start("hs2-d"));
+
+    @AfterAll
+    static void stopBackends() {
+        backends.forEach(TestBackend::close);
+    }
+
+    @Test
+    void shouldKeepEveryKnoxClientOnItsHiveServer2(@TempDir Path dir) throws Exception {
+        try (TestingServer zookeeper = new TestingServer();
+                HiveServer2Registrations registry =
+                        new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2")) {
+            registry.register(backends.get(2));
+            registry.register(backends.get(3));
+            Path config = dir.resolve("knox.yml");
+            Files.writeString(config, example(zookeeper.getConnectString()));
+            try (ConfigurableApplicationContext gateway = TestGateway.start(Map.of(
+                    "spring.config.additional-location",
+                    "file:" + config,
+                    "server.port",
+                    0,
+                    "management.server.port",
+                    0,
+                    "spring.cloud.loadbalancer.cache.enabled",
+                    false))) {
+                int port = TestGateway.port(gateway);
+                ZookeeperDiscoveryClient discovery = gateway.getBean(ZookeeperDiscoveryClient.class);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> discovery.getInstances("hive-analytics").size() == 2);
+
+                assertStaysWithKnoxCookie(
+                        port,
+                        "/gateway/sandbox/hive",
+                        SANDBOX_COOKIE,
+                        "http://hs2-a.example.com:10001/cliservice",
+                        "hs2-a");
+                assertStaysWithKnoxCookie(
+                        port,
+                        "/gateway/sandbox/hive",
+                        SANDBOX_COOKIE,
+                        "http://hs2-b.example.com:10001/cliservice",
+                        "hs2-b");
+                assertThat(backends.get(0).paths()).as("Knox's rewrite").containsOnly("/cliservice");
+                for (TestBackend backend : backends.subList(2, 4)) {
+                    assertStaysWithKnoxCookie(
+                            port,
+                            "/gateway/analytics/hive",
+                            ANALYTICS_COOKIE,
+                            HiveServer2Registrations.knoxUrl(backend),
+                            backend.name());
+                }
+            }
+        }
+    }
+
+    private static void assertStaysWithKnoxCookie(int port, String path, String cookie, String knoxUrl, String home) {
+        CookieClient client = new CookieClient(port);
+        client.setCookie(cookie, TestBackend.sha256(knoxUrl)); // Knox: DigestUtils.sha256Hex(url)
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> response = client.get(path);
+            assertThat(response.body()).isEqualTo(home);
+            assertThat(CookieClient.setCookie(response, cookie)).isEmpty();
+        }
+    }
+
+    /** The example with loopback addresses; every knox-url stays exactly as written. */
+    private static String example(String ensemble) throws IOException {
+        String yaml;
+        try (InputStream in = KnoxExampleTests.class.getResourceAsStream("/knox-example.yml")) {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String swapped = yaml.replace(
+                        "uri: http://hs2-a.example.com:10001",
+                        "uri: " + backends.get(0).uri())
+                .replace(
+                        "uri: http://hs2-b.example.com:10001",
+                        "uri: " + backends.get(1).uri())
+                .replace("zk1.example.com:2181,zk2.example.com:2181,zk3.example.com:2181", ensemble);
+        assertThat(swapped)
+                .contains("knox-url: http://hs2-a.example.com:10001/cliservice")
+                .contains(ensemble);
+        return swapped;
+    }
+}
