@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.springframework.cloud.client.ServiceInstance;
@@ -25,6 +26,9 @@ final class SnapshotBuilder {
 
     /** By cookie key; entries of instances that left discovery are dropped. */
     private final Map<String, InstanceState> states = new ConcurrentHashMap<>();
+
+    /** Cookie keys of instances drained by discovery metadata (which may end that drain, never an operator's). */
+    private final Set<String> drainedByDiscovery = ConcurrentHashMap.newKeySet();
 
     SnapshotBuilder(String serviceId, CookieValues cookieValues, LongSupplier nanoClock) {
         this.serviceId = serviceId;
@@ -49,6 +53,7 @@ final class SnapshotBuilder {
                 existing.update(instance, value);
                 return existing;
             });
+            applyDiscoveredState(key, state, instance);
             seen.put(key, state);
             instances.add(state);
             byCookie.put(value, new Snapshot.CookieMatch(state, false));
@@ -57,6 +62,21 @@ final class SnapshotBuilder {
             }
         }
         this.states.keySet().retainAll(seen.keySet());
+        this.drainedByDiscovery.retainAll(seen.keySet());
         return Snapshot.of(List.copyOf(discovered), List.copyOf(instances), Map.copyOf(byCookie));
+    }
+
+    /**
+     * Discovery may report an instance as draining with metadata {@code affinity-state: DRAINING}
+     * (a terminating Kubernetes pod that still serves): it keeps its pinned clients, takes no new ones.
+     */
+    private void applyDiscoveredState(String key, InstanceState state, ServiceInstance instance) {
+        boolean draining = "DRAINING".equals(instance.getMetadata().get("affinity-state"));
+        if (draining && state.adminState() == AdminState.ACTIVE) {
+            state.setAdminState(AdminState.DRAINING);
+            this.drainedByDiscovery.add(key);
+        } else if (!draining && this.drainedByDiscovery.remove(key) && state.adminState() == AdminState.DRAINING) {
+            state.setAdminState(AdminState.ACTIVE);
+        }
     }
 }
