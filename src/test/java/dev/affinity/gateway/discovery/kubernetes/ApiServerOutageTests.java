@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.KubernetesStandIn;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
 import java.io.IOException;
@@ -35,7 +36,7 @@ class ApiServerOutageTests {
             throws IOException {
         int apiPort = freeLoopbackPort();
         Map<String, Object> extra =
-                new HashMap<>(FakeCluster.discoveryProperties("hive", "http://127.0.0.1:" + apiPort));
+                new HashMap<>(KubernetesStandIn.discoveryProperties("hive", "http://127.0.0.1:" + apiPort));
         extra.put("affinity.services.hive.mode", "sticky");
         try (TestBackend pod0 = TestBackend.start("hive-0");
                 TestBackend pod1 = TestBackend.start("hive-1");
@@ -50,7 +51,7 @@ class ApiServerOutageTests {
 
             CookieClient client = new CookieClient(port);
             String pinned;
-            try (FakeCluster cluster = FakeCluster.startOn(apiPort)) {
+            try (KubernetesStandIn cluster = KubernetesStandIn.startOn(apiPort)) {
                 cluster.ready(pod0);
                 cluster.ready(pod1);
                 await().atMost(Duration.ofSeconds(15))

@@ -7,6 +7,7 @@ import dev.affinity.gateway.registry.AdminState;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.InstanceState;
 import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.KubernetesStandIn;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
@@ -36,14 +37,14 @@ class KubernetesDiscoveryTests {
 
     static final TestBackend pod2 = TestBackend.start("hive-2");
 
-    static FakeCluster cluster;
+    static KubernetesStandIn cluster;
 
     static ConfigurableApplicationContext gateway;
 
     @BeforeAll
     static void startClusterAndGateway() {
-        cluster = FakeCluster.start();
-        Map<String, Object> extra = new HashMap<>(FakeCluster.discoveryProperties("hive", cluster.url()));
+        cluster = KubernetesStandIn.start();
+        Map<String, Object> extra = new HashMap<>(KubernetesStandIn.discoveryProperties("hive", cluster.url()));
         extra.put("affinity.services.hive.mode", "sticky");
         gateway = TestGateway.start(TestGateway.properties("hive", List.of(), extra));
     }
@@ -160,7 +161,7 @@ class KubernetesDiscoveryTests {
         assertThat(instances).extracting(ServiceInstance::getPort).containsExactly(pod0.port(), pod1.port());
         assertThat(instances.get(0).getMetadata())
                 .containsEntry("kubernetes-pod", "hive-0")
-                .containsEntry("kubernetes-namespace", FakeCluster.NAMESPACE)
+                .containsEntry("kubernetes-namespace", KubernetesStandIn.NAMESPACE)
                 .doesNotContainKey("affinity-state");
         assertThat(instances.get(1).getMetadata()).containsEntry("affinity-state", "DRAINING");
     }

@@ -1,6 +1,5 @@
-package dev.affinity.gateway.discovery.kubernetes;
+package dev.affinity.gateway.support;
 
-import dev.affinity.gateway.support.TestBackend;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
@@ -16,21 +15,22 @@ import java.util.Map;
  * A Kubernetes API server stand-in: fabric8's mock server in CRUD mode (lists, watches and label
  * selectors behave as the real one's do) on a loopback port, holding the EndpointSlices of one
  * Service, one slice per pod (as the EndpointSlice controller does when pods' ports differ: here
- * every "pod" is a {@link TestBackend} on its own loopback port).
+ * every "pod" is a {@link TestBackend} on its own loopback port). The convenience methods use
+ * {@link #NAMESPACE}, {@link #SERVICE} and {@link #PORT_NAME}.
  */
-final class FakeCluster implements AutoCloseable {
+public final class KubernetesStandIn implements AutoCloseable {
 
-    static final String NAMESPACE = "analytics";
+    public static final String NAMESPACE = "analytics";
 
-    static final String SERVICE = "hive-svc";
+    public static final String SERVICE = "hive-svc";
 
-    static final String PORT_NAME = "thrift-http";
+    public static final String PORT_NAME = "thrift-http";
 
     private final KubernetesMockServer server;
 
     private final NamespacedKubernetesClient client;
 
-    private FakeCluster(int port) {
+    private KubernetesStandIn(int port) {
         this.server = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         this.server.init(InetAddress.getLoopbackAddress(), port);
@@ -38,25 +38,25 @@ final class FakeCluster implements AutoCloseable {
     }
 
     /** Starts the API server on a free loopback port. */
-    static FakeCluster start() {
-        return new FakeCluster(0);
+    public static KubernetesStandIn start() {
+        return new KubernetesStandIn(0);
     }
 
     /** Starts the API server on this loopback port (which a gateway may already be trying to reach). */
-    static FakeCluster startOn(int port) {
-        return new FakeCluster(port);
+    public static KubernetesStandIn startOn(int port) {
+        return new KubernetesStandIn(port);
     }
 
-    int port() {
+    public int port() {
         return this.server.getPort();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port();
     }
 
     /** Gateway properties for discovery of service {@code serviceId} from this cluster. */
-    static Map<String, Object> discoveryProperties(String serviceId, String url) {
+    public static Map<String, Object> discoveryProperties(String serviceId, String url) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.cloud.kubernetes.discovery.enabled", true);
         properties.put("spring.cloud.kubernetes.discovery.services." + serviceId + ".service-name", SERVICE);
@@ -70,22 +70,22 @@ final class FakeCluster implements AutoCloseable {
     }
 
     /** A ready pod named after the backend, serving on the backend's port. */
-    void ready(TestBackend pod) {
-        put(slice(pod, true, true, false));
+    public void ready(TestBackend pod) {
+        put(slice(NAMESPACE, SERVICE, PORT_NAME, pod, true, true, false));
     }
 
     /** The pod is shutting down but still serving (what Kubernetes reports during graceful termination). */
-    void terminating(TestBackend pod) {
-        put(slice(pod, false, true, true));
+    public void terminating(TestBackend pod) {
+        put(slice(NAMESPACE, SERVICE, PORT_NAME, pod, false, true, true));
     }
 
     /** The pod is shutting down and no longer serving. */
-    void terminatingNotServing(TestBackend pod) {
-        put(slice(pod, false, false, true));
+    public void terminatingNotServing(TestBackend pod) {
+        put(slice(NAMESPACE, SERVICE, PORT_NAME, pod, false, false, true));
     }
 
     /** The pod went away. */
-    void remove(TestBackend pod) {
+    public void remove(TestBackend pod) {
         this.client
                 .discovery()
                 .v1()
@@ -95,8 +95,13 @@ final class FakeCluster implements AutoCloseable {
                 .delete();
     }
 
-    void removeAll() {
+    public void removeAll() {
         this.client.discovery().v1().endpointSlices().inNamespace(NAMESPACE).delete();
+    }
+
+    /** A ready pod named after the backend, in any namespace, Service and port name. */
+    public void ready(String namespace, String service, String portName, TestBackend pod) {
+        put(slice(namespace, service, portName, pod, true, true, false));
     }
 
     private void put(EndpointSlice slice) {
@@ -104,7 +109,7 @@ final class FakeCluster implements AutoCloseable {
                 .discovery()
                 .v1()
                 .endpointSlices()
-                .inNamespace(NAMESPACE)
+                .inNamespace(slice.getMetadata().getNamespace())
                 .resource(slice)
                 .createOr(existing -> existing.update());
     }
@@ -113,12 +118,19 @@ final class FakeCluster implements AutoCloseable {
         return SERVICE + "-" + pod.name();
     }
 
-    private static EndpointSlice slice(TestBackend pod, boolean ready, boolean serving, boolean terminating) {
+    private static EndpointSlice slice(
+            String namespace,
+            String service,
+            String portName,
+            TestBackend pod,
+            boolean ready,
+            boolean serving,
+            boolean terminating) {
         return new EndpointSliceBuilder()
                 .withNewMetadata()
-                .withName(sliceName(pod))
-                .withNamespace(NAMESPACE)
-                .addToLabels(EndpointSliceWatcher.SERVICE_NAME_LABEL, SERVICE)
+                .withName(service + "-" + pod.name())
+                .withNamespace(namespace)
+                .addToLabels("kubernetes.io/service-name", service)
                 .endMetadata()
                 .withAddressType("IPv4")
                 .addNewEndpoint()
@@ -131,11 +143,11 @@ final class FakeCluster implements AutoCloseable {
                 .withNewTargetRef()
                 .withKind("Pod")
                 .withName(pod.name())
-                .withNamespace(NAMESPACE)
+                .withNamespace(namespace)
                 .endTargetRef()
                 .endEndpoint()
                 .addNewPort()
-                .withName(PORT_NAME)
+                .withName(portName)
                 .withPort(pod.port())
                 .withProtocol("TCP")
                 .endPort()
