@@ -95,6 +95,16 @@ check rbac "$OUT/manifests/kubernetes-all-namespaces-values.yaml" cluster
   --set 'discovery.kubernetes.namespaces={analytics,etl}' > "$OUT/namespaces.yaml"
 check rbac "$OUT/namespaces.yaml" namespaced:analytics,etl
 
+# The command README.md and docs/KUBERNETES.md show.
+"$HELM" template gateway "$CHART" --namespace analytics \
+  --set discovery.kubernetes.enabled=true \
+  --set gateway.services.hive.kubernetes.service=hive \
+  --set gateway.services.hive.kubernetes.port=thrift-http \
+  --set 'gateway.services.hive.predicates[0]=Path=/cliservice/**' \
+  --set gateway.services.hive.affinity.mode=sticky > "$OUT/documented.yaml"
+check rbac "$OUT/documented.yaml" namespaced:analytics
+node "$NODE_DIR/validate-manifests.mjs" "$OUT/documented.yaml"
+
 echo "== a user's values yield exactly the user's services (the chart ships none)"
 cat > "$OUT/user-values.yaml" <<'VALUES'
 gateway:
