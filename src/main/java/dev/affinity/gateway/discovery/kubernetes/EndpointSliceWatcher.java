@@ -4,14 +4,20 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,9 +32,10 @@ import org.springframework.context.SmartLifecycle;
  * no polling) and keeps every service's instance list in memory, so a lookup never blocks or
  * calls the API server. On every change of a list it publishes a {@link HeartbeatEvent}.
  *
- * <p>Starting never waits for the API server: an unreachable one is logged once (WARN) and retried
- * with backoff for as long as it takes; until the first list, a service has no instances (its
- * requests get 503). Losing the API server later keeps the last known lists: fabric8 re-opens the
+ * <p>Starting waits for the first list (so a new gateway replica does not turn ready with no
+ * instances), but never for an API server that fails or does not answer within {@link #START_WAIT}:
+ * that one is logged once (WARN) and retried with backoff for as long as it takes; until the first
+ * list, a service has no instances (its requests get 503). Losing the API server later keeps the last known lists: fabric8 re-opens the
  * watch with backoff (logging each attempt at INFO) and relists when a watch cannot resume.
  */
 final class EndpointSliceWatcher implements SmartLifecycle {
@@ -37,6 +44,9 @@ final class EndpointSliceWatcher implements SmartLifecycle {
 
     /** The label by which the EndpointSlice controller names a slice's Service. */
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+    /** The longest startup waits for the first lists of an API server that neither answers nor fails. */
+    static final Duration START_WAIT = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
 
@@ -92,6 +102,19 @@ final class EndpointSliceWatcher implements SmartLifecycle {
     public void start() {
         this.running = true;
         this.watches.forEach(Watch::start);
+        CompletableFuture<?>[] settled =
+                this.watches.stream().map(watch -> watch.settled).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(settled).get(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException ex) {
+            logger.warn(
+                    "the Kubernetes API server did not answer within {}: starting without instances, still trying",
+                    START_WAIT);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException ex) {
+            // never completed exceptionally
+        }
     }
 
     @Override
@@ -158,6 +181,11 @@ final class EndpointSliceWatcher implements SmartLifecycle {
         /** Whether the API server is failing now (so its outage is logged once, not per retry). */
         private final AtomicBoolean failing = new AtomicBoolean();
 
+        /** Completes when every informer listed once, or one failed: startup waits for no more. */
+        final CompletableFuture<Void> settled = new CompletableFuture<>();
+
+        private final AtomicInteger synced = new AtomicInteger();
+
         Watch(String serviceId, String serviceName, @Nullable String portName, List<@Nullable String> namespaces) {
             this.serviceId = serviceId;
             this.serviceName = serviceName;
@@ -192,6 +220,7 @@ final class EndpointSliceWatcher implements SmartLifecycle {
         }
 
         private void onFailure(@Nullable String namespace, Throwable error) {
+            this.settled.complete(null);
             if (this.failing.compareAndSet(false, true)) {
                 int known = instances(this.serviceId).size();
                 logger.warn(
@@ -208,6 +237,9 @@ final class EndpointSliceWatcher implements SmartLifecycle {
 
         private void onSynced(@Nullable String namespace) {
             recompute();
+            if (this.synced.incrementAndGet() >= this.namespaces.size()) {
+                this.settled.complete(null);
+            }
             if (this.failing.compareAndSet(true, false)) {
                 logger.warn(
                         "service={} watching EndpointSlices of Service {} in {} again",
