@@ -47,10 +47,9 @@ public class AffinityMeters implements MeterBinder {
 
     private synchronized void follow(MeterRegistry meters, AffinityService service, Snapshot snapshot) {
         List<InstanceState> present = new ArrayList<>();
-        for (Snapshot.Member member : snapshot.members()) {
-            present.add(member.state());
-            this.byInstance.computeIfAbsent(member.state(), state -> register(meters, service, state));
-        }
+        snapshot.members().forEach(member -> present.add(member.state()));
+        // first remove the meters of instances that left: one that comes back under the same id (a
+        // StatefulSet pod) has a new state, and its meters must read that one, not the old one
         this.byInstance.entrySet().removeIf(entry -> {
             boolean gone = !present.contains(entry.getKey()) && ownedBy(service, entry.getValue());
             if (gone) {
@@ -58,6 +57,9 @@ public class AffinityMeters implements MeterBinder {
             }
             return gone;
         });
+        for (InstanceState state : present) {
+            this.byInstance.computeIfAbsent(state, s -> register(meters, service, s));
+        }
     }
 
     private static boolean ownedBy(AffinityService service, List<Meter> meters) {

@@ -60,9 +60,7 @@ class KnoxExampleTests {
                     "server.port",
                     0,
                     "management.server.port",
-                    0,
-                    "spring.cloud.loadbalancer.cache.enabled",
-                    false))) {
+                    0))) {
                 int port = TestGateway.port(gateway);
                 ZookeeperDiscoveryClient discovery = gateway.getBean(ZookeeperDiscoveryClient.class);
                 await().atMost(Duration.ofSeconds(10))

@@ -188,8 +188,6 @@ class ZookeeperDiscoveryTests {
         properties.put("affinity.services.hive.mode", "sticky");
         properties.put("affinity.services.hive.zookeeper.ensemble", zookeeper.getConnectString());
         properties.put("affinity.services.hive.zookeeper.namespace", "hiveserver2");
-        // LoadBalancer caches instance lists for 35 s by default; the affinity snapshot follows discovery
-        properties.put("spring.cloud.loadbalancer.cache.enabled", "false");
         return TestGateway.start(TestGateway.properties("hive", List.of(), properties));
     }
 }
