@@ -39,7 +39,7 @@ done
 # ---- knobs (environment); --quick and --matrix only change the defaults ---------------------------
 if ((QUICK)); then
   : "${WARMUP_SECONDS:=3}" "${WARMUP_MAX_SECONDS:=3}" "${WARMUP_CHUNK:=1}" "${PERF_ROUNDS:=1}" "${SAT_DURATION:=2}"
-  : "${RATE_DURATION:=2}" "${RATE_WARMUP:=1}" "${ALLOC_SECONDS:=2}" "${ALLOC_SCENARIOS:=sticky}" "${PROFILE_SECONDS:=2}"
+  : "${RATE_DURATION:=2}" "${RATE_WARMUP:=1}" "${ALLOC_SECONDS:=2}" "${ALLOC_SCENARIOS:=sticky}" "${ALLOC_MARGIN:=4}" "${PROFILE_SECONDS:=2}"
 fi
 if ((MATRIX)); then
   : "${PERF_JAVA_HOMES:=/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64}" "${PERF_GCS:=G1 Serial Parallel}"
@@ -59,6 +59,7 @@ RATE_WARMUP="${RATE_WARMUP:-3}"               # ConstantRate's own warm-up befor
 RATE_CONNECTIONS="${RATE_CONNECTIONS:-32}"    # ConstantRate connections
 ALLOC_SECONDS="${ALLOC_SECONDS:-10}"          # JFR window for bytes/request, per scenario
 ALLOC_SCENARIOS="${ALLOC_SCENARIOS:-plain sticky new}"
+ALLOC_MARGIN="${ALLOC_MARGIN:-10}"            # ConstantRate runs this much longer than the JFR window
 PROFILE="${PROFILE:-0}"                       # 1: flame graphs of the sticky path per config
 PROFILE_SECONDS="${PROFILE_SECONDS:-15}"      # per flame graph (CPU, then allocation)
 PROFILE_DIR="${PROFILE_DIR:-$ROOT/docs/perf/$(date +%Y-%m-%d)}"
@@ -81,7 +82,7 @@ LOADGEN_CLASS=dev.affinity.gateway.bench.ConstantRate
 RATE_RULE="${FIXED_RATE:-$RATE_FRACTION x the median req/s of plain}"
 
 for n in WARMUP_SECONDS WARMUP_MAX_SECONDS WARMUP_CHUNK PERF_ROUNDS SAT_DURATION THREADS CONNECTIONS RATE_DURATION \
-         RATE_WARMUP RATE_CONNECTIONS ALLOC_SECONDS PROFILE_SECONDS STARTUP_TIMEOUT; do
+         RATE_WARMUP RATE_CONNECTIONS ALLOC_SECONDS ALLOC_MARGIN PROFILE_SECONDS STARTUP_TIMEOUT; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
 [[ -z "$FIXED_RATE" || "$FIXED_RATE" =~ ^[0-9]+$ ]] || die "FIXED_RATE must be a whole number of req/s"
@@ -90,7 +91,7 @@ for home in $PERF_JAVA_HOMES; do
   for gc in $PERF_GCS; do CONFIGS+=("$home|$gc"); done
 done
 PER_CONFIG_SECONDS=$(( STARTUP_TIMEOUT / 6 + WARMUP_MAX_SECONDS + PERF_ROUNDS * 3 * (SAT_DURATION + 1)
-  + PERF_ROUNDS * 3 * (RATE_DURATION + RATE_WARMUP + 3) + $(wc -w <<< "$ALLOC_SCENARIOS") * (ALLOC_SECONDS + RATE_WARMUP + 10)
+  + PERF_ROUNDS * 3 * (RATE_DURATION + RATE_WARMUP + 3) + $(wc -w <<< "$ALLOC_SCENARIOS") * (ALLOC_SECONDS + ALLOC_MARGIN + RATE_WARMUP + 10)
   + PROFILE * (2 * PROFILE_SECONDS + RATE_WARMUP + 15) ))
 MAX_TOTAL_SECONDS="${MAX_TOTAL_SECONDS:-$(( 600 + ${#CONFIGS[@]} * (PER_CONFIG_SECONDS + STARTUP_TIMEOUT) ))}"
 
