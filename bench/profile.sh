@@ -85,7 +85,8 @@ record() { # EVENT START_OPTIONS FILE TITLE
   log "profiling $event of pid $PID for ${SECONDS_EACH}s -> $file"
   agent "start,event=$event,$options" "$PLOG"
   sleep "$SECONDS_EACH"
-  agent "stop,file=$file,title=${title// /_}" "$PLOG"
+  # async-profiler arguments are comma-separated: the title keeps only safe characters.
+  agent "stop,file=$file,title=${title//[^A-Za-z0-9._\/-]/_}" "$PLOG"
   [[ -s "$file" ]] || die "no $file written (see $PLOG)"
 }
 
