@@ -48,7 +48,7 @@ start_gateway() { # a private copy of the jar: a rebuild of target/ cannot pull 
   local start_ns
   start_ns=$(date +%s%N)
   # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS and GATEWAY_ARGS are word lists
-  start "$OUT/gateway.log" java $GATEWAY_JAVA_OPTS -jar "$JAR" \
+  start "$OUT/gateway.log" "${GATEWAY_JAVA:-java}" $GATEWAY_JAVA_OPTS -jar "$JAR" \
     --spring.config.additional-location="file:$BENCH/gateway-bench.yml" $GATEWAY_ARGS
   GATEWAY_PID=${STARTED_PIDS[-1]}
   if ! wait_200 "http://$HOST:$GATEWAY_PORT/plain/" "$STARTUP_TIMEOUT"; then tail -50 "$OUT/gateway.log" >&2; exit 1; fi
@@ -85,7 +85,7 @@ warm_up() { # sets WARM_ELAPSED, WARM_STABLE, WARM_TRACE
   while :; do
     cycle=$((cycle + 1)) stable=1
     WARM_TRACE+="  cycle $cycle:"
-    for idx in 1 2 3; do # plain, sticky, new
+    for idx in ${WARMUP_INDEXES:-1 2 3}; do # plain, sticky, new (their places in SCENARIOS)
       IFS='|' read -r name url cookie <<< "${SCENARIOS[$idx]}"
       file="$RAW/warmup-$cycle-$name.txt"
       run_wrk "$file" "$WARMUP_CHUNK" "$url" "$cookie"
