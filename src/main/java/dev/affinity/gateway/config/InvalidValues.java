@@ -9,7 +9,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.bind.validation.ValidationErrors;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -117,7 +116,7 @@ final class InvalidValues {
                 while (end < fieldPath.length() && fieldPath.charAt(end) != '.' && fieldPath.charAt(end) != '[') {
                     end++;
                 }
-                elements.add(DataObjectPropertyName.toDashedForm(fieldPath.substring(i, end)));
+                elements.add(ConfigNames.dashed(fieldPath.substring(i, end)));
                 i = end;
             }
         }

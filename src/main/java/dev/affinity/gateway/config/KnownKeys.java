@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeanUtils;
-import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.core.ResolvableType;
 
 /**
@@ -46,7 +45,7 @@ final class KnownKeys {
         for (Field field : raw.getDeclaredFields()) {
             if (!Modifier.isStatic(field.getModifiers())
                     && BeanUtils.getPropertyDescriptor(raw, field.getName()) != null) {
-                keys.add(DataObjectPropertyName.toDashedForm(field.getName()));
+                keys.add(ConfigNames.dashed(field.getName()));
             }
         }
         return keys;
