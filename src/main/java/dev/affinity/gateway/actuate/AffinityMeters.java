@@ -1,6 +1,7 @@
 package dev.affinity.gateway.actuate;
 
 import dev.affinity.gateway.balancer.RoutingContext;
+import dev.affinity.gateway.cookie.CookieScan;
 import dev.affinity.gateway.filter.RoutingListener;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.Decision;
@@ -18,8 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer meters, recorded at the one place a request is finished ({@link RoutingListener}):
- * {@code affinity.requests} by service, instance and decision; {@code affinity.unavailable} by
- * service; gauges {@code affinity.instance.active.requests} and {@code affinity.instance.available}.
+ * {@code affinity.requests} by service, instance and decision; {@code affinity.unavailable} and
+ * {@code affinity.cookie.repeated} by service; gauges {@code affinity.instance.active.requests} and {@code affinity.instance.available}.
  */
 public class AffinityMeters implements RoutingListener, MeterBinder {
 
@@ -28,6 +29,8 @@ public class AffinityMeters implements RoutingListener, MeterBinder {
     private final Map<InstanceState, Counter[]> requestCounters = new ConcurrentHashMap<>();
 
     private final Map<ServiceRegistry, Counter> unavailableCounters = new ConcurrentHashMap<>();
+
+    private final Map<ServiceRegistry, Counter> repeatedCookieCounters = new ConcurrentHashMap<>();
 
     private final Set<InstanceState> gauged = ConcurrentHashMap.newKeySet();
 
@@ -47,6 +50,13 @@ public class AffinityMeters implements RoutingListener, MeterBinder {
                             .description("Requests the gateway answered itself because no instance could serve them")
                             .tag("service", service.serviceId())
                             .register(meters));
+            this.repeatedCookieCounters.put(
+                    service,
+                    Counter.builder("affinity.cookie.repeated")
+                            .description(
+                                    "Requests carrying the affinity cookie more than once (one per Path or Domain)")
+                            .tag("service", service.serviceId())
+                            .register(meters));
             service.onSnapshot(snapshot -> registerGauges(service, snapshot));
             registerGauges(service, service.snapshot());
         }
@@ -57,6 +67,12 @@ public class AffinityMeters implements RoutingListener, MeterBinder {
         MeterRegistry meters = this.meters;
         if (meters == null) {
             return;
+        }
+        if (context.cookie().status() == CookieScan.Status.REPEATED) {
+            Counter repeated = this.repeatedCookieCounters.get(context.service());
+            if (repeated != null) {
+                repeated.increment();
+            }
         }
         if (served == null) {
             Counter unavailable = this.unavailableCounters.get(context.service());

@@ -96,20 +96,36 @@ public class AffinityLoadBalancer implements ReactorServiceInstanceLoadBalancer 
         switch (cookie.status()) {
             case ABSENT -> context.resolved(null, false, false);
             case INVALID -> context.resolved(null, false, true);
-            case PRESENT -> {
-                String header = cookie.source();
-                int end = cookie.valueEnd();
-                while (end > cookie.valueStart() && header.charAt(end - 1) == '=') {
-                    end--; // padded base64url is valid in a cookie value, though we never send it
+            case PRESENT ->
+                resolveValue(context, lookup(snapshot, cookie.source(), cookie.valueStart(), cookie.valueEnd()));
+            case REPEATED -> {
+                // one cookie per Path or Domain (a path change, Knox's cookie next to ours): the first
+                // value, in header order (longest Path first), that names an instance wins, with no re-pin
+                Snapshot.CookieMatch match = null;
+                for (String value : cookie.repeatedValues()) {
+                    match = lookup(snapshot, value, 0, value.length());
+                    if (match != null) {
+                        break;
+                    }
                 }
-                Snapshot.CookieMatch match = snapshot.lookup(header, cookie.valueStart(), end);
-                if (match == null) {
-                    context.resolved(null, false, true);
-                } else {
-                    context.resolved(match.instance(), match.previousKey(), false);
-                }
+                resolveValue(context, match);
             }
         }
+    }
+
+    private static void resolveValue(RoutingContext context, Snapshot.@Nullable CookieMatch match) {
+        if (match == null) {
+            context.resolved(null, false, true);
+        } else {
+            context.resolved(match.instance(), match.previousKey(), false);
+        }
+    }
+
+    private static Snapshot.@Nullable CookieMatch lookup(Snapshot snapshot, String header, int start, int end) {
+        while (end > start && header.charAt(end - 1) == '=') {
+            end--; // padded base64url is valid in a cookie value, though we never send it
+        }
+        return snapshot.lookup(header, start, end);
     }
 
     private @Nullable InstanceState chooseNew(RoutingContext context, Snapshot snapshot, Decision decision) {

@@ -160,12 +160,15 @@ public class AffinityFilter implements GlobalFilter, Ordered {
     private void finish(ServerWebExchange exchange, RoutingContext context, @Nullable InstanceState served) {
         ServiceRegistry service = context.service();
         service.record(served, context.decision(), context.movedFromInstances(), context.cookieRejected());
+        if (context.cookie().status() == CookieScan.Status.REPEATED) {
+            service.repeatedCookie();
+        }
         if (served != null && context.needsCookie(served)) {
             exchange.getResponse()
                     .getHeaders()
                     .add(
                             HttpHeaders.SET_COOKIE,
-                            this.cookies.setCookie(service.cookieName(), served.cookieValue(), exchange.getRequest()));
+                            this.cookies.pinCookie(service.serviceId(), served.cookieValue(), exchange.getRequest()));
         }
         if (logger.isDebugEnabled()) {
             logger.debug(

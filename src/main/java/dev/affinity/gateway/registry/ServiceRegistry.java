@@ -34,6 +34,8 @@ public final class ServiceRegistry {
 
     private final LongAdder cookieRejects = new LongAdder();
 
+    private final LongAdder repeatedCookies = new LongAdder();
+
     private final LongAdder unavailable = new LongAdder();
 
     private volatile Snapshot snapshot = Snapshot.EMPTY;
@@ -209,6 +211,19 @@ public final class ServiceRegistry {
     /** Cookies presented for this service that matched no instance. */
     public long cookieRejects() {
         return this.cookieRejects.sum();
+    }
+
+    /**
+     * Requests that carried the affinity cookie more than once (one per Path or Domain): a
+     * {@code cookie.path} / {@code cookie.domain} change or a Knox migration in progress.
+     */
+    public long repeatedCookies() {
+        return this.repeatedCookies.sum();
+    }
+
+    /** Counts a request that carried the affinity cookie more than once. */
+    public void repeatedCookie() {
+        this.repeatedCookies.increment();
     }
 
     /** Requests the gateway answered itself because no instance could serve them (503). */

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.core.NestedExceptionUtils;
@@ -37,6 +38,13 @@ class ConfigurationValidationTests {
                 "affinity.cookie.hash                        | md5         | affinity.cookie.hash",
                 "affinity.cookie.name-prefix                 | 'KNOX;x'    | namePrefix",
                 "affinity.cookies.secret                     | x           | affinity.cookies.secret",
+                "affinity.services.hive.cookie.nme           | X           | affinity.services.hive.cookie.nme",
+                "affinity.services.hive.cookie.name          | 'A;B'       | services[hive].cookie.name",
+                "affinity.services.hive.cookie.secure        | maybe       | affinity.services.hive.cookie.secure",
+                "affinity.cookie.same-site                   | None        | affinity.cookie.same-site=None requires affinity.cookie.secure=true",
+                "affinity.services.hive.cookie.same-site     | none        | affinity.services.hive.cookie.same-site=None requires affinity.cookie.secure=true",
+                "affinity.shutdown.drain-delay               | -1s         | drain-delay",
+                "affinity.shutdown.drainDelay2               | 1s          | affinity.shutdown.draindelay2",
             })
     void shouldFailStartupNamingTheOffendingKey(String key, String value, String named) {
         Map<String, Object> properties = new HashMap<>(
@@ -46,6 +54,18 @@ class ConfigurationValidationTests {
         assertThatThrownBy(() -> TestGateway.start(properties).close())
                 .satisfies(ex ->
                         org.assertj.core.api.Assertions.assertThat(messages(ex)).containsIgnoringCase(named));
+    }
+
+    @Test
+    void shouldFailStartupNamingBothServicesThatShareACookieNameAndPath() {
+        Map<String, Object> properties = new HashMap<>(
+                TestGateway.properties("hive", List.of(backend), Map.of("affinity.services.hive.mode", "sticky")));
+        properties.put("affinity.services.hive.cookie.name", "KNOX_BACKEND-HIVE");
+        properties.put("affinity.services.hive2.cookie.name", "KNOX_BACKEND-HIVE");
+
+        assertThatThrownBy(() -> TestGateway.start(properties).close())
+                .satisfies(ex -> org.assertj.core.api.Assertions.assertThat(messages(ex))
+                        .contains("affinity.services.hive and affinity.services.hive2"));
     }
 
     private static String messages(Throwable error) {
