@@ -86,6 +86,30 @@ class AffinityLoadBalancerTests {
     }
 
     @Test
+    void shouldTakeTheFirstRepeatedValueThatNamesAnInstanceWithoutRepinning() {
+        start();
+        String b = "KNOX_BACKEND-hive=" + this.b.cookieValue();
+        String a = "KNOX_BACKEND-hive=" + this.a.cookieValue();
+        RoutingContext staleFirst = request("KNOX_BACKEND-hive=from-an-old-path; " + b);
+        assertThat(this.balancer.choose(staleFirst, this.snapshot)).isSameAs(this.b);
+        assertThat(staleFirst.decision()).isEqualTo(Decision.STICKY);
+        assertThat(staleFirst.cookieRejected()).isFalse();
+        assertThat(staleFirst.needsCookie(this.b)).isFalse();
+
+        RoutingContext both = request(a + "; " + b);
+        assertThat(this.balancer.choose(both, this.snapshot))
+                .as("header order wins")
+                .isSameAs(this.a);
+        assertThat(both.needsCookie(this.a)).isFalse();
+
+        RoutingContext none = request("KNOX_BACKEND-hive=x; KNOX_BACKEND-hive=y");
+        InstanceState chosen = this.balancer.choose(none, this.snapshot);
+        assertThat(none.decision()).isEqualTo(Decision.REJECTED);
+        assertThat(none.cookieRejected()).isTrue();
+        assertThat(none.needsCookie(chosen)).isTrue();
+    }
+
+    @Test
     void shouldMovePinnedClientsOffADisabledInstanceButKeepThemOnADrainingOne() {
         start();
         this.service.setAdminState(this.b, AdminState.DRAINING);

@@ -2,10 +2,17 @@ package dev.affinity.gateway.balancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.affinity.gateway.config.BalancerType;
+import dev.affinity.gateway.config.ServiceProperties;
+import dev.affinity.gateway.cookie.HmacCookieValues;
+import dev.affinity.gateway.registry.InstanceState;
+import dev.affinity.gateway.registry.ServiceRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.cloud.client.DefaultServiceInstance;
 
 class InstanceChooserTests {
 
@@ -46,5 +53,35 @@ class InstanceChooserTests {
     void shouldReturnNothingForNoCandidates() {
         assertThat(new InstanceChooser(dev.affinity.gateway.config.BalancerType.RANDOM).pick(List.of()))
                 .isNull();
+    }
+
+    @Test
+    void shouldStartEachReplicaAtARandomPositionSoFirstClientsDoNotPileOntoOneInstance() {
+        ServiceRegistry service = new ServiceRegistry(
+                "hive",
+                new ServiceProperties(),
+                "KNOX_BACKEND-hive",
+                new HmacCookieValues("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8), List.of()),
+                () -> 0L);
+        List<InstanceState> instances = service.refresh(List.of(
+                        new DefaultServiceInstance("a", "hive", "node1", 10001, false),
+                        new DefaultServiceInstance("b", "hive", "node2", 10001, false),
+                        new DefaultServiceInstance("c", "hive", "node3", 10001, false)))
+                .instances();
+        // 300 replicas (fresh choosers), each asked once: a fixed start would give one instance all 300;
+        // a uniform start gives each 100 +- 8 (one standard deviation), so 50 is six deviations away
+        Map<String, Integer> firstPicks = new HashMap<>();
+        int pairsThatDiffer = 0;
+        for (int replica = 0; replica < 300; replica++) {
+            InstanceState first = new InstanceChooser(BalancerType.ROUND_ROBIN).pick(instances);
+            InstanceState other = new InstanceChooser(BalancerType.ROUND_ROBIN).pick(instances);
+            firstPicks.merge(first.id(), 1, Integer::sum);
+            pairsThatDiffer += (first != other) ? 1 : 0;
+        }
+        assertThat(firstPicks).containsOnlyKeys("a", "b", "c");
+        assertThat(firstPicks.values()).allSatisfy(count -> assertThat(count).isGreaterThan(50));
+        assertThat(pairsThatDiffer)
+                .as("two replicas start apart two times in three")
+                .isGreaterThan(150);
     }
 }
