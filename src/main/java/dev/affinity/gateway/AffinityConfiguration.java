@@ -3,6 +3,7 @@ package dev.affinity.gateway;
 import dev.affinity.gateway.balancer.AffinityBalancers;
 import dev.affinity.gateway.balancer.AffinityLoadBalancerClientConfiguration;
 import dev.affinity.gateway.config.AffinityProperties;
+import dev.affinity.gateway.config.ServiceCookieProperties;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
 import dev.affinity.gateway.cookie.CookieKeys;
 import dev.affinity.gateway.cookie.CookieValues;
@@ -14,13 +15,17 @@ import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.DiscoveryRefresher;
 import dev.affinity.gateway.registry.SnapshotOwner;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.gateway.filter.headers.TrustedProxies;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import reactor.core.scheduler.Schedulers;
 
 /** Wires the affinity pieces; each bean backs off when the application defines its own. */
@@ -37,8 +42,15 @@ public class AffinityConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public AffinityCookieWriter affinityCookieWriter(AffinityProperties properties) {
-        return new AffinityCookieWriter(properties.getCookie());
+    public AffinityCookieWriter affinityCookieWriter(AffinityProperties properties, Environment environment) {
+        // Spring Cloud Gateway's own setting: the same proxies its X-Forwarded / Forwarded filters trust
+        String trusted = environment.getProperty(TrustedProxies.PROPERTY);
+        Map<String, ServiceCookieProperties> overrides = new LinkedHashMap<>();
+        properties.getServices().forEach((id, service) -> overrides.put(id, service.getCookie()));
+        return new AffinityCookieWriter(
+                properties.getCookie(),
+                overrides,
+                (trusted != null && !trusted.isBlank()) ? TrustedProxies.from(trusted) : null);
     }
 
     @Bean

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.gateway.filter.headers.TrustedProxies;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 /**
@@ -55,14 +56,19 @@ public class CookieBenchmark {
 
     @Setup
     public void setUp() {
-        this.writer = new AffinityCookieWriter(new CookieProperties()); // defaults: Path=/, HttpOnly, Lax, secure auto
+        // defaults: Path=/, HttpOnly, Lax, secure auto; the mock requests come from 127.0.0.1, a trusted proxy here
+        this.writer = new AffinityCookieWriter(
+                new CookieProperties(), java.util.Map.of(), TrustedProxies.from("127\\.0\\.0\\.1"));
         this.plainRequest = MockServerHttpRequest.get("http://127.0.0.1:8080/sticky/hello")
+                .remoteAddress(new java.net.InetSocketAddress("127.0.0.1", 40000))
                 .header("User-Agent", "wrk")
                 .build();
         this.xForwardedHttpsRequest = MockServerHttpRequest.get("http://127.0.0.1:8080/sticky/hello")
+                .remoteAddress(new java.net.InetSocketAddress("127.0.0.1", 40000))
                 .header("X-Forwarded-Proto", "https")
                 .build();
         this.forwardedHttpsRequest = MockServerHttpRequest.get("http://127.0.0.1:8080/sticky/hello")
+                .remoteAddress(new java.net.InetSocketAddress("127.0.0.1", 40000))
                 .header("Forwarded", "for=192.0.2.60;proto=https;by=203.0.113.43")
                 .build();
         this.hmac = new HmacCookieValues(
@@ -83,19 +89,19 @@ public class CookieBenchmark {
     /** (c) {@code Set-Cookie} for a plain http client (no forwarding headers). */
     @Benchmark
     public String setCookie() {
-        return this.writer.setCookie(COOKIE, this.value, this.plainRequest);
+        return this.writer.pinCookie(SERVICE, this.value, this.plainRequest);
     }
 
     /** (c) Behind a proxy that sends {@code X-Forwarded-Proto: https}. */
     @Benchmark
     public String setCookieXForwardedHttps() {
-        return this.writer.setCookie(COOKIE, this.value, this.xForwardedHttpsRequest);
+        return this.writer.pinCookie(SERVICE, this.value, this.xForwardedHttpsRequest);
     }
 
     /** (c) Behind a proxy that sends RFC 7239 {@code Forwarded: ...;proto=https}. */
     @Benchmark
     public String setCookieForwardedHttps() {
-        return this.writer.setCookie(COOKIE, this.value, this.forwardedHttpsRequest);
+        return this.writer.pinCookie(SERVICE, this.value, this.forwardedHttpsRequest);
     }
 
     /** (d) One HMAC-SHA256 cookie value: what a per-request verification would cost (avoided). */

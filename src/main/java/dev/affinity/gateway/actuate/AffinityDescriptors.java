@@ -27,6 +27,7 @@ public final class AffinityDescriptors {
      * @param cookieName the affinity cookie's name
      * @param requests requests served by its instances (the sum of their {@code requests})
      * @param cookieRejects requests whose affinity cookies matched no instance
+     * @param repeatedCookies requests carrying the cookie more than once (a path/domain change in progress)
      * @param unavailable requests the gateway answered itself because no instance could serve them
      * @param instances its instances in discovery order
      */
@@ -36,6 +37,7 @@ public final class AffinityDescriptors {
             String cookieName,
             long requests,
             long cookieRejects,
+            long repeatedCookies,
             long unavailable,
             List<Instance> instances) {
 
@@ -49,6 +51,7 @@ public final class AffinityDescriptors {
                     service.cookieName(),
                     instances.stream().mapToLong(i -> i.counters().requests()).sum(),
                     service.stats().cookieRejects(),
+                    service.stats().repeatedCookies(),
                     service.stats().unavailable(),
                     instances);
         }

@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Micrometer meters over the registry's own counters, so a request is counted once, by
  * {@link ServiceStats#record}, and nothing is looked up or tagged per request:
- * {@code affinity.requests} by service, instance and decision; {@code affinity.unavailable} by
- * service; gauges {@code affinity.instance.active.requests} and {@code affinity.instance.available}.
+ * {@code affinity.requests} by service, instance and decision; {@code affinity.unavailable} and
+ * {@code affinity.cookie.repeated} by service; gauges {@code affinity.instance.active.requests} and {@code affinity.instance.available}.
  * Meters follow the snapshot: registered for instances that appear, removed for those that leave.
  */
 public class AffinityMeters implements MeterBinder {
@@ -38,6 +38,10 @@ public class AffinityMeters implements MeterBinder {
         for (AffinityService service : this.registry.services()) {
             FunctionCounter.builder("affinity.unavailable", service.stats(), ServiceStats::unavailable)
                     .description("Requests the gateway answered itself because no instance could serve them")
+                    .tag("service", service.serviceId())
+                    .register(meters);
+            FunctionCounter.builder("affinity.cookie.repeated", service.stats(), ServiceStats::repeatedCookies)
+                    .description("Requests carrying the affinity cookie more than once (one per Path or Domain)")
                     .tag("service", service.serviceId())
                     .register(meters);
             service.snapshots().onRebuild(snapshot -> follow(meters, service, snapshot));

@@ -28,6 +28,10 @@ public class AffinityProperties {
     @Valid
     private final CookieProperties cookie = new CookieProperties();
 
+    /** Shutting down behind a load balancer: the drain delay. */
+    @Valid
+    private final ShutdownProperties shutdown = new ShutdownProperties();
+
     /**
      * Services that get client affinity, by service id (the host of their {@code lb://} route URI).
      * Services without an entry are routed exactly as plain Spring Cloud Gateway does.
@@ -41,6 +45,10 @@ public class AffinityProperties {
 
     public CookieProperties getCookie() {
         return this.cookie;
+    }
+
+    public ShutdownProperties getShutdown() {
+        return this.shutdown;
     }
 
     public Map<String, ServiceProperties> getServices() {

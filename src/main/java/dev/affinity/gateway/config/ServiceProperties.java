@@ -35,6 +35,10 @@ public class ServiceProperties {
     @NotNull
     private List<String> cookielessUserAgents = new ArrayList<>();
 
+    /** Overrides of {@code affinity.cookie.*} for this service: name, path, domain and attributes. */
+    @Valid
+    private final ServiceCookieProperties cookie = new ServiceCookieProperties();
+
     /** Retrying a request on another instance. */
     @Valid
     private final Failover failover = new Failover();
@@ -82,6 +86,10 @@ public class ServiceProperties {
 
     public void setCookielessUserAgents(List<String> cookielessUserAgents) {
         this.cookielessUserAgents = cookielessUserAgents;
+    }
+
+    public ServiceCookieProperties getCookie() {
+        return this.cookie;
     }
 
     public Failover getFailover() {

@@ -1,73 +1,122 @@
 package dev.affinity.gateway.cookie;
 
 import dev.affinity.gateway.config.CookieProperties;
-import dev.affinity.gateway.config.CookieSecure;
-import java.time.Duration;
-import java.util.Locale;
+import dev.affinity.gateway.config.ServiceCookieProperties;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.springframework.cloud.gateway.filter.headers.TrustedProxies;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
-/** Builds the {@code Set-Cookie} header that pins a client, with the configured attributes. */
+/**
+ * Builds the {@code Set-Cookie} header that pins a client, with the attributes of its service.
+ *
+ * <p>{@code secure: auto} means {@code Secure} when the connection to the gateway is TLS, or when
+ * the peer is a trusted proxy (Spring Cloud Gateway's own
+ * {@code spring.cloud.gateway.server.webflux.trusted-proxies} regex, matched against the peer's IP
+ * address) and its {@code X-Forwarded-Proto} / {@code Forwarded} says https. Without trusted
+ * proxies, forwarded headers are ignored: any client could send them.
+ */
 public final class AffinityCookieWriter {
 
     /** The first (nearest) element of a {@code Forwarded} header says {@code proto=https}. */
     private static final Pattern FORWARDED_HTTPS =
             Pattern.compile("[^,]*?\\bproto=\"?https\"?(?:[;,\\s]|$)", Pattern.CASE_INSENSITIVE);
 
-    private final String namePrefix;
+    private final Map<String, CookieAttributes> services;
 
-    private final String path;
+    private final CookieProperties shared;
 
-    private final @Nullable String domain;
+    private final @Nullable TrustedProxies trustedProxies;
 
-    private final boolean httpOnly;
-
-    private final CookieSecure secure;
-
-    private final String sameSite;
-
-    private final @Nullable Duration maxAge;
-
-    public AffinityCookieWriter(CookieProperties properties) {
-        this.namePrefix = properties.getNamePrefix();
-        this.path = properties.getPath();
-        this.domain = properties.getDomain();
-        this.httpOnly = properties.isHttpOnly();
-        this.secure = properties.getSecure();
-        this.sameSite = capitalize(properties.getSameSite());
-        this.maxAge = properties.getMaxAge();
-    }
-
-    /** The cookie name of a service: {@code <name-prefix>-<service id>}. */
-    public String cookieName(String serviceId) {
-        return this.namePrefix + "-" + serviceId;
-    }
-
-    /** The {@code Set-Cookie} value pinning the client of {@code request} to {@code value}. */
-    public String setCookie(String cookieName, String value, ServerHttpRequest request) {
-        ResponseCookie.ResponseCookieBuilder cookie = ResponseCookie.from(cookieName, value)
-                .path(this.path)
-                .httpOnly(this.httpOnly)
-                .secure(isSecure(request))
-                .sameSite(this.sameSite);
-        if (this.domain != null) {
-            cookie.domain(this.domain);
+    /**
+     * @param shared {@code affinity.cookie.*}
+     * @param overrides {@code affinity.services.<id>.cookie.*} by service id
+     * @param trustedProxies proxies whose forwarded headers count for {@code secure: auto}; {@code null}: none
+     * @throws IllegalStateException when a cookie is invalid ({@code SameSite=None} without
+     *     {@code Secure}) or two services would share a cookie name and path
+     */
+    public AffinityCookieWriter(
+            CookieProperties shared,
+            Map<String, ServiceCookieProperties> overrides,
+            @Nullable TrustedProxies trustedProxies) {
+        this.shared = shared;
+        this.trustedProxies = trustedProxies;
+        Map<String, CookieAttributes> services = new LinkedHashMap<>();
+        Map<String, String> owners = new HashMap<>();
+        for (Map.Entry<String, ServiceCookieProperties> entry : overrides.entrySet()) {
+            CookieAttributes attributes = CookieAttributes.resolve(entry.getKey(), shared, entry.getValue());
+            String scope = attributes.name() + "; Path=" + attributes.path() + "; Domain="
+                    + ((attributes.domain() != null) ? attributes.domain() : "");
+            String other = owners.putIfAbsent(scope, entry.getKey());
+            if (other != null) {
+                throw new IllegalStateException("affinity.services." + other + " and affinity.services."
+                        + entry.getKey() + " use the same cookie (name " + attributes.name() + ", path "
+                        + attributes.path() + "): one client would be pinned for both; set a distinct"
+                        + " affinity.services.<id>.cookie.name or .path");
+            }
+            services.put(entry.getKey(), attributes);
         }
-        if (this.maxAge != null) {
-            cookie.maxAge(this.maxAge);
+        this.services = Map.copyOf(services);
+    }
+
+    /** A writer with the shared attributes only and no trusted proxy (tests, benchmarks). */
+    public AffinityCookieWriter(CookieProperties shared) {
+        this(shared, Map.of(), null);
+    }
+
+    /** The cookie of a service (its overrides applied). */
+    public CookieAttributes attributes(String serviceId) {
+        CookieAttributes attributes = this.services.get(serviceId);
+        return (attributes != null)
+                ? attributes
+                : CookieAttributes.resolve(serviceId, this.shared, new ServiceCookieProperties());
+    }
+
+    /** The cookie name of a service: its {@code cookie.name}, else {@code <name-prefix>-<service id>}. */
+    public String cookieName(String serviceId) {
+        return attributes(serviceId).name();
+    }
+
+    /** The {@code Set-Cookie} value pinning the client of {@code request} to {@code value} for a service. */
+    public String pinCookie(String serviceId, String value, ServerHttpRequest request) {
+        CookieAttributes attributes = attributes(serviceId);
+        ResponseCookie.ResponseCookieBuilder cookie = ResponseCookie.from(attributes.name(), value)
+                .path(attributes.path())
+                .httpOnly(attributes.httpOnly())
+                .secure(isSecure(attributes, request))
+                .sameSite(attributes.sameSite());
+        if (attributes.domain() != null) {
+            cookie.domain(attributes.domain());
+        }
+        if (attributes.maxAge() != null) {
+            cookie.maxAge(attributes.maxAge());
         }
         return cookie.build().toString();
     }
 
-    boolean isSecure(ServerHttpRequest request) {
-        return switch (this.secure) {
+    boolean isSecure(CookieAttributes attributes, ServerHttpRequest request) {
+        return switch (attributes.secure()) {
             case TRUE -> true;
             case FALSE -> false;
-            case AUTO -> request.getSslInfo() != null || forwardedHttps(request.getHeaders());
+            case AUTO ->
+                request.getSslInfo() != null || (fromTrustedProxy(request) && forwardedHttps(request.getHeaders()));
         };
+    }
+
+    private boolean fromTrustedProxy(ServerHttpRequest request) {
+        TrustedProxies trusted = this.trustedProxies;
+        InetSocketAddress peer = request.getRemoteAddress();
+        if (trusted == null || peer == null) {
+            return false;
+        }
+        String host = (peer.getAddress() != null) ? peer.getAddress().getHostAddress() : peer.getHostString();
+        return trusted.isTrusted(host);
     }
 
     /** True when the nearest proxy says the client used https ({@code X-Forwarded-Proto} or {@code Forwarded}). */
@@ -80,10 +129,5 @@ public final class AffinityCookieWriter {
         }
         String forwarded = headers.getFirst("Forwarded");
         return forwarded != null && FORWARDED_HTTPS.matcher(forwarded).lookingAt();
-    }
-
-    private static String capitalize(String sameSite) {
-        String lower = sameSite.toLowerCase(Locale.ROOT);
-        return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
     }
 }

@@ -11,25 +11,36 @@ import org.jspecify.annotations.Nullable;
  * <p>The value is not copied out of the header: {@code source[valueStart, valueEnd)} is where it
  * stands, so a sticky hit is looked up without allocating a string.
  *
- * @param status whether the cookie was absent, present once, or unusable (repeated or oversized)
- * @param source the header holding the value when present, else {@code null}
+ * <p>A browser holds one cookie per Path (and Domain), so after a path or domain change, or next to
+ * Knox's own cookie, it sends the name more than once, longest Path first (RFC 6265 5.4). Then
+ * every value is reported, in header order, for the balancer to take the first that names an
+ * instance.
+ *
+ * @param status whether the cookie was absent, present once, repeated, or unusable (oversized)
+ * @param source the header holding the value when present once, else {@code null}
  * @param valueStart where the value begins in {@code source} (quotes excluded)
  * @param valueEnd where the value ends in {@code source}
  * @param remainingHeaders the {@code Cookie} headers to forward, or {@code null} when unchanged
+ * @param repeatedValues when repeated: the values of plausible length, in header order, at most
+ *     {@link #MAX_REPEATED}; else empty
  */
 public record CookieScan(
         Status status,
         @Nullable String source,
         int valueStart,
         int valueEnd,
-        @Nullable List<String> remainingHeaders) {
+        @Nullable List<String> remainingHeaders,
+        List<String> repeatedValues) {
 
     /** Longest value worth looking up; anything longer cannot be ours. */
     public static final int MAX_VALUE_LENGTH = 128;
 
-    private static final CookieScan ABSENT = new CookieScan(Status.ABSENT, null, 0, 0, null);
+    /** Most values of a repeated cookie looked up; a browser holding more is not a path change. */
+    public static final int MAX_REPEATED = 8;
 
-    /** The cookie value when present exactly once and not oversized (a copy: for tests and logs). */
+    private static final CookieScan ABSENT = new CookieScan(Status.ABSENT, null, 0, 0, null, List.of());
+
+    /** The cookie value when present exactly once and not oversized (a copy: for tests and debugging). */
     public @Nullable String value() {
         return (this.source != null) ? this.source.substring(this.valueStart, this.valueEnd) : null;
     }
@@ -40,7 +51,9 @@ public record CookieScan(
         ABSENT,
         /** Exactly one, of plausible length. */
         PRESENT,
-        /** Repeated or oversized: counted as a reject and replaced. */
+        /** More than once (one cookie per Path or Domain): see {@link #repeatedValues()}. */
+        REPEATED,
+        /** Present once but oversized: counted as a reject and replaced. */
         INVALID
     }
 
@@ -58,6 +71,7 @@ public record CookieScan(
         int valueStart = 0;
         int valueEnd = 0;
         List<String> remaining = null;
+        List<String> values = null; // only when repeated, which is rare
         for (int h = 0; h < cookieHeaders.size(); h++) {
             String header = cookieHeaders.get(h);
             if (header.indexOf(name) < 0) {
@@ -82,6 +96,10 @@ public record CookieScan(
                     int nameEnd = trimSpaces(header, from, (eq < 0 || eq > to) ? to : eq);
                     if (nameEnd - from == name.length() && header.startsWith(name, from)) {
                         matched = true;
+                        if (found == 1) {
+                            values = new ArrayList<>(2);
+                            addValue(values, source, valueStart, valueEnd);
+                        }
                         found++;
                         source = header;
                         valueStart = (eq < 0 || eq > to) ? to : skipSpaces(header, eq + 1, to);
@@ -91,6 +109,9 @@ public record CookieScan(
                                 && header.charAt(valueEnd - 1) == '"') {
                             valueStart++; // a quoted value: the quotes are not part of it
                             valueEnd--;
+                        }
+                        if (values != null) {
+                            addValue(values, source, valueStart, valueEnd);
                         }
                     } else {
                         kept = (kept == null) ? new StringBuilder(length) : kept.append("; ");
@@ -116,10 +137,20 @@ public record CookieScan(
             return ABSENT;
         }
         List<String> forwarded = remaining.isEmpty() ? List.of() : remaining;
-        if (found > 1 || valueEnd - valueStart > MAX_VALUE_LENGTH) {
-            return new CookieScan(Status.INVALID, null, 0, 0, forwarded);
+        if (values != null) {
+            return new CookieScan(Status.REPEATED, null, 0, 0, forwarded, List.copyOf(values));
         }
-        return new CookieScan(Status.PRESENT, source, valueStart, valueEnd, forwarded);
+        if (valueEnd - valueStart > MAX_VALUE_LENGTH) {
+            return new CookieScan(Status.INVALID, null, 0, 0, forwarded, List.of());
+        }
+        return new CookieScan(Status.PRESENT, source, valueStart, valueEnd, forwarded, List.of());
+    }
+
+    /** Keeps a repeated value worth looking up: plausible length, and no more than {@link #MAX_REPEATED}. */
+    private static void addValue(List<String> values, String header, int start, int end) {
+        if (values.size() < MAX_REPEATED && end - start <= MAX_VALUE_LENGTH) {
+            values.add(header.substring(start, end));
+        }
     }
 
     private static int skipSpaces(String text, int from, int to) {

@@ -175,7 +175,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
                     .getHeaders()
                     .add(
                             HttpHeaders.SET_COOKIE,
-                            this.cookies.setCookie(service.cookieName(), served.cookieValue(), exchange.getRequest()));
+                            this.cookies.pinCookie(service.serviceId(), served.cookieValue(), exchange.getRequest()));
         }
         if (logger.isDebugEnabled()) {
             logger.debug(

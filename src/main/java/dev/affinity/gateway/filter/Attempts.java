@@ -144,6 +144,6 @@ final class Attempts {
 
     /** The finished request, as counted. */
     RequestOutcome outcome(@Nullable InstanceState served) {
-        return new RequestOutcome(served, this.decision, this.movedFrom, this.pin.rejected());
+        return new RequestOutcome(served, this.decision, this.movedFrom, this.pin.rejected(), this.pin.repeated());
     }
 }

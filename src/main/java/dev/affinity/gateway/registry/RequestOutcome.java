@@ -10,6 +10,11 @@ import org.jspecify.annotations.Nullable;
  * @param decision why the serving instance was chosen
  * @param movedFrom instances the request moved away from (unavailable or failed)
  * @param cookieRejected whether the client presented affinity cookies and none named an instance
+ * @param repeatedCookie whether the affinity cookie came more than once (one per Path or Domain)
  */
 public record RequestOutcome(
-        @Nullable InstanceState served, Decision decision, List<InstanceState> movedFrom, boolean cookieRejected) {}
+        @Nullable InstanceState served,
+        Decision decision,
+        List<InstanceState> movedFrom,
+        boolean cookieRejected,
+        boolean repeatedCookie) {}

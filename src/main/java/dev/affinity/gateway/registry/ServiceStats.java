@@ -10,12 +10,17 @@ public final class ServiceStats {
 
     private final LongAdder cookieRejects = new LongAdder();
 
+    private final LongAdder repeatedCookies = new LongAdder();
+
     private final LongAdder unavailable = new LongAdder();
 
     /** Counts one finished request. */
     public void record(RequestOutcome outcome) {
         if (outcome.cookieRejected()) {
             this.cookieRejects.increment();
+        }
+        if (outcome.repeatedCookie()) {
+            this.repeatedCookies.increment();
         }
         InstanceState served = outcome.served();
         if (served == null) {
@@ -33,6 +38,14 @@ public final class ServiceStats {
     /** Requests whose affinity cookies matched no instance. */
     public long cookieRejects() {
         return this.cookieRejects.sum();
+    }
+
+    /**
+     * Requests that carried the affinity cookie more than once (one per Path or Domain): a
+     * {@code cookie.path} / {@code cookie.domain} change or a Knox migration in progress.
+     */
+    public long repeatedCookies() {
+        return this.repeatedCookies.sum();
     }
 
     /** Requests the gateway answered itself because no instance could serve them (503/502/504). */

@@ -51,6 +51,13 @@ class ConfigurationValidationTests {
                 "affinity.services.hive.zookeeper.ensemble   | 'zk1,zk2'   | zookeeper.ensemble",
                 "affinity.services.hive.zookeeper.namespace  | hiveserver2 | zookeeper.namespace",
                 "affinity.services.hive.zookeeper.ensembel   | zk1:2181    | affinity.services.hive.zookeeper.ensembel",
+                "affinity.services.hive.cookie.nme           | X           | affinity.services.hive.cookie.nme",
+                "affinity.services.hive.cookie.name          | 'A;B'       | services[hive].cookie.name",
+                "affinity.services.hive.cookie.secure        | maybe       | affinity.services.hive.cookie.secure",
+                "affinity.cookie.same-site                   | None        | affinity.cookie.same-site=None requires affinity.cookie.secure=true",
+                "affinity.services.hive.cookie.same-site     | none        | affinity.services.hive.cookie.same-site=None requires affinity.cookie.secure=true",
+                "affinity.shutdown.drain-delay               | -1s         | drain-delay",
+                "affinity.shutdown.drainDelay2               | 1s          | affinity.shutdown.draindelay2",
             })
     void shouldFailStartupNamingTheOffendingKey(String key, String value, String named) {
         Map<String, Object> properties = new HashMap<>(
@@ -129,6 +136,18 @@ class ConfigurationValidationTests {
                 .contains("affinity.services.hive.enableStickySessions is not a known key; known keys under "
                         + "affinity.services.hive: mode, balancer, no-fallback, cookieless-user-agents, failover, health ("
                         + "URL [file:" + yaml + "] - 5:29)");
+    }
+
+    @Test
+    void shouldFailStartupNamingBothServicesThatShareACookieNameAndPath() {
+        Map<String, Object> properties = new HashMap<>(
+                TestGateway.properties("hive", List.of(backend), Map.of("affinity.services.hive.mode", "sticky")));
+        properties.put("affinity.services.hive.cookie.name", "KNOX_BACKEND-HIVE");
+        properties.put("affinity.services.hive2.cookie.name", "KNOX_BACKEND-HIVE");
+
+        assertThatThrownBy(() -> TestGateway.start(properties).close())
+                .satisfies(ex -> org.assertj.core.api.Assertions.assertThat(messages(ex))
+                        .contains("affinity.services.hive and affinity.services.hive2"));
     }
 
     private static String messages(Throwable error) {

@@ -40,11 +40,25 @@ class CookieScanTests {
     }
 
     @Test
-    void shouldTreatRepeatedCookiesAsInvalidEvenAcrossHeaders() {
-        CookieScan scan = CookieScan.scan(List.of(NAME + "=a", "c=3; " + NAME + "=a"), NAME);
-        assertThat(scan.status()).isEqualTo(Status.INVALID);
+    void shouldReportEveryValueOfARepeatedCookieInHeaderOrderEvenAcrossHeaders() {
+        CookieScan scan = CookieScan.scan(List.of(NAME + "=a", "c=3; " + NAME + "=\"b\"; d=4"), NAME);
+        assertThat(scan.status()).isEqualTo(Status.REPEATED);
         assertThat(scan.value()).isNull();
-        assertThat(scan.remainingHeaders()).containsExactly("c=3");
+        assertThat(scan.repeatedValues()).containsExactly("a", "b");
+        assertThat(scan.remainingHeaders()).containsExactly("c=3; d=4");
+    }
+
+    @Test
+    void shouldSkipOversizedRepeatedValuesAndKeepAtMostEight() {
+        String huge = "x".repeat(CookieScan.MAX_VALUE_LENGTH + 1);
+        StringBuilder header = new StringBuilder(NAME + "=" + huge);
+        for (int i = 0; i < 12; i++) {
+            header.append("; ").append(NAME).append("=v").append(i);
+        }
+        CookieScan scan = CookieScan.scan(List.of(header.toString(), "other=1"), NAME);
+        assertThat(scan.status()).isEqualTo(Status.REPEATED);
+        assertThat(scan.repeatedValues()).containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7");
+        assertThat(scan.remainingHeaders()).containsExactly("other=1");
     }
 
     @Test

@@ -105,14 +105,46 @@ class StickyAffinityTests {
     }
 
     @Test
-    void shouldMarkTheCookieSecureBehindAnHttpsProxy() {
-        this.web
-                .get()
-                .uri("/hive/x")
-                .header("X-Forwarded-Proto", "https")
-                .exchange()
-                .expectHeader()
-                .value("Set-Cookie", value -> assertThat(value).contains("Secure"));
+    void shouldIgnoreForwardedProtoWhenNoProxyIsTrusted() {
+        // any client can send these headers: without trusted-proxies they must not switch Secure on
+        for (String[] header : new String[][] {{"X-Forwarded-Proto", "https"}, {"Forwarded", "proto=https"}}) {
+            this.web
+                    .get()
+                    .uri("/hive/x")
+                    .header(header[0], header[1])
+                    .exchange()
+                    .expectHeader()
+                    .value("Set-Cookie", value -> assertThat(value).doesNotContain("Secure"));
+        }
+    }
+
+    @Test
+    void shouldKeepAClientHoldingRepeatedCookiesOnTheFirstValueThatNamesAnInstance() {
+        AffinityService hive = this.registry.service("hive");
+        var first = new CookieClient(this.port).get("/hive/a");
+        String valid = CookieClient.setCookie(first, COOKIE)
+                .map(h -> h.substring(COOKIE.length() + 1, h.indexOf(';')))
+                .orElseThrow();
+        long rejects = hive.stats().cookieRejects();
+        long repeated = hive.stats().repeatedCookies();
+        for (String header : List.of(
+                COOKIE + "=garbage; " + COOKIE + "=" + valid,
+                COOKIE + "=" + valid + "; other=1; " + COOKIE + "=" + valid,
+                COOKIE + "=" + "x".repeat(4000) + "; " + COOKIE + "=" + valid)) {
+            this.web
+                    .get()
+                    .uri("/hive/b")
+                    .header("Cookie", header)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectHeader()
+                    .doesNotExist("Set-Cookie")
+                    .expectBody(String.class)
+                    .isEqualTo(first.body());
+        }
+        assertThat(hive.stats().cookieRejects()).isEqualTo(rejects);
+        assertThat(hive.stats().repeatedCookies()).isEqualTo(repeated + 3);
     }
 
     @Test
@@ -140,7 +172,7 @@ class StickyAffinityTests {
                 COOKIE + "=garbage",
                 COOKIE + "=" + tampered,
                 COOKIE + "=" + "x".repeat(4000),
-                COOKIE + "=" + valid + "; " + COOKIE + "=" + valid,
+                COOKIE + "=garbage; " + COOKIE + "=" + tampered,
                 COOKIE + "=%%%\"\\",
                 COOKIE + "=",
                 COOKIE);

@@ -146,6 +146,8 @@ public final class TestBackend implements AutoCloseable {
                 .runOn(LOOPS)
                 .host("127.0.0.1")
                 .port(requestedPort)
+                // as large as the gateway's own limit allows, so header-size tests measure the gateway
+                .httpRequestDecoder(spec -> spec.maxHeaderSize(256 * 1024))
                 .doOnConnection(connection -> {
                     Channel channel = connection.channel();
                     if (this.channels.add(channel)) {
