@@ -1,6 +1,7 @@
 package dev.affinity.gateway.discovery;
 
 import dev.affinity.gateway.config.ServiceProperties;
+import dev.affinity.gateway.config.ZookeeperProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,7 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, AutoCloseable 
             Consumer<HeartbeatEvent> events) {
         this.events = events;
         services.forEach((serviceId, settings) -> {
-            ServiceProperties.Zookeeper zookeeper = settings.getZookeeper();
+            ZookeeperProperties zookeeper = settings.getZookeeper();
             if (zookeeper.isEnabled()) {
                 this.services.put(
                         serviceId,

@@ -1,7 +1,7 @@
 package dev.affinity.gateway.filter;
 
 import dev.affinity.gateway.balancer.AffinityChooser;
-import dev.affinity.gateway.config.ServiceProperties;
+import dev.affinity.gateway.config.FailoverProperties;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpMethod;
 
@@ -14,7 +14,7 @@ final class RetryPolicy {
      * @param error the attempt's error, or {@code null} when the backend answered with a 5xx
      */
     static boolean mayRetry(Attempts attempts, HttpMethod method, @Nullable Throwable error) {
-        ServiceProperties.Failover failover = attempts.service.settings().getFailover();
+        FailoverProperties failover = attempts.service.settings().getFailover();
         if (attempts.count() >= failover.getMaxAttempts()) {
             return false;
         }

@@ -1,6 +1,6 @@
 package dev.affinity.gateway.health;
 
-import dev.affinity.gateway.config.ServiceProperties;
+import dev.affinity.gateway.config.HealthProperties;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.InstanceState;
@@ -32,7 +32,7 @@ public class ActiveHealthChecker implements SmartLifecycle {
 
     private final AffinityRegistry registry;
 
-    private final BiFunction<Snapshot.Member, ServiceProperties.Health, Mono<Boolean>> probe;
+    private final BiFunction<Snapshot.Member, HealthProperties, Mono<Boolean>> probe;
 
     private final Scheduler scheduler;
 
@@ -48,7 +48,7 @@ public class ActiveHealthChecker implements SmartLifecycle {
      */
     public ActiveHealthChecker(
             AffinityRegistry registry,
-            BiFunction<Snapshot.Member, ServiceProperties.Health, Mono<Boolean>> probe,
+            BiFunction<Snapshot.Member, HealthProperties, Mono<Boolean>> probe,
             Scheduler scheduler) {
         this.registry = registry;
         this.probe = probe;
@@ -62,7 +62,7 @@ public class ActiveHealthChecker implements SmartLifecycle {
     @Override
     public synchronized void start() {
         for (AffinityService service : this.registry.services()) {
-            ServiceProperties.Health health = service.settings().getHealth();
+            HealthProperties health = service.settings().getHealth();
             if (health.getPath() != null) {
                 this.schedules.add(checks(service).subscribe());
                 logger.info(
@@ -89,13 +89,13 @@ public class ActiveHealthChecker implements SmartLifecycle {
 
     /** Checks every instance of a service at once, now and then every {@code health.interval}. */
     Flux<Void> checks(AffinityService service) {
-        ServiceProperties.Health health = service.settings().getHealth();
+        HealthProperties health = service.settings().getHealth();
         return Flux.interval(Duration.ZERO, health.getInterval(), this.scheduler)
                 .onBackpressureDrop()
                 .concatMap(tick -> checkAll(service, health), 1);
     }
 
-    private Mono<Void> checkAll(AffinityService service, ServiceProperties.Health health) {
+    private Mono<Void> checkAll(AffinityService service, HealthProperties health) {
         Snapshot snapshot = service.snapshots().current();
         return Flux.fromIterable(snapshot.members())
                 .flatMap(member -> this.probe
@@ -105,7 +105,7 @@ public class ActiveHealthChecker implements SmartLifecycle {
                 .then();
     }
 
-    private void record(AffinityService service, InstanceState instance, boolean passed, ServiceProperties.Health h) {
+    private void record(AffinityService service, InstanceState instance, boolean passed, HealthProperties h) {
         CheckStreak streak = this.streaks.computeIfAbsent(instance, key -> new CheckStreak());
         boolean healthy = streak.record(passed, instance.healthy(), h.getHealthyThreshold(), h.getUnhealthyThreshold());
         service.snapshots().setHealthy(instance, healthy);

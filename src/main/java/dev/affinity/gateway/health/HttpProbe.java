@@ -1,18 +1,18 @@
 package dev.affinity.gateway.health;
 
-import dev.affinity.gateway.config.ServiceProperties;
+import dev.affinity.gateway.config.HealthProperties;
 import dev.affinity.gateway.registry.Snapshot;
 import java.util.function.BiFunction;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /** One active check: {@code GET <instance uri><health.path>}; any 2xx within {@code health.timeout} passes. */
-final class HttpProbe implements BiFunction<Snapshot.Member, ServiceProperties.Health, Mono<Boolean>> {
+final class HttpProbe implements BiFunction<Snapshot.Member, HealthProperties, Mono<Boolean>> {
 
     private final HttpClient client = HttpClient.create().followRedirect(false).keepAlive(true);
 
     @Override
-    public Mono<Boolean> apply(Snapshot.Member member, ServiceProperties.Health health) {
+    public Mono<Boolean> apply(Snapshot.Member member, HealthProperties health) {
         String base = member.instance().getUri().toString();
         int end = base.length();
         while (end > 0 && base.charAt(end - 1) == '/') {

@@ -1,6 +1,6 @@
 package dev.affinity.gateway.registry;
 
-import dev.affinity.gateway.config.ServiceProperties;
+import dev.affinity.gateway.config.HealthProperties;
 import dev.affinity.gateway.cookie.CookieValues;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,7 +26,7 @@ public final class SnapshotOwner {
 
     private final SnapshotBuilder builder;
 
-    private final ServiceProperties.Health health;
+    private final HealthProperties health;
 
     private final Scheduler timer;
 
@@ -41,8 +41,7 @@ public final class SnapshotOwner {
     /**
      * @param timer ends passive ejections (a virtual-time scheduler in tests)
      */
-    public SnapshotOwner(
-            String serviceId, CookieValues cookieValues, ServiceProperties.Health health, Scheduler timer) {
+    public SnapshotOwner(String serviceId, CookieValues cookieValues, HealthProperties health, Scheduler timer) {
         this.serviceId = serviceId;
         this.builder = new SnapshotBuilder(serviceId, cookieValues);
         this.health = health;

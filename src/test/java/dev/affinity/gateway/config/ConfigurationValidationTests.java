@@ -78,10 +78,10 @@ class ConfigurationValidationTests {
             delimiter = '|',
             value = {
                 "affinity.services.hive.enableStickySessions | true | affinity.services.hive.enableStickySessions is not a known key; "
-                        + "known keys under affinity.services.hive: mode, balancer, no-fallback, cookieless-user-agents, failover, health",
+                        + "known keys under affinity.services.hive: mode, balancer, no-fallback, cookieless-user-agents, cookie, failover, health, zookeeper",
                 "affinity.services.hive.failover.retries | 2 | affinity.services.hive.failover.retries is not a known key; "
-                        + "known keys under affinity.services.hive.failover: max-attempts, backoff, non-idempotent",
-                "affinity.cookies.secret | x | affinity.cookies.secret is not a known key; known keys under affinity: cookie, services",
+                        + "known keys under affinity.services.hive.failover: max-attempts, backoff, non-idempotent, retry-on-5xx",
+                "affinity.cookies.secret | x | affinity.cookies.secret is not a known key; known keys under affinity: cookie, shutdown, services, discovery",
                 "affinity.cookie.secret.value | x | affinity.cookie.secret.value is not a known key; affinity.cookie.secret takes a value, not nested keys",
                 "affinity.cookie.secret | too-short | affinity.cookie.secret must be at least 32 bytes, "
                         + "or unset for a random per-process key (got 9 bytes)",
@@ -134,7 +134,7 @@ class ConfigurationValidationTests {
 
         assertThat(output.getOut() + output.getErr())
                 .contains("affinity.services.hive.enableStickySessions is not a known key; known keys under "
-                        + "affinity.services.hive: mode, balancer, no-fallback, cookieless-user-agents, failover, health ("
+                        + "affinity.services.hive: mode, balancer, no-fallback, cookieless-user-agents, cookie, failover, health, zookeeper ("
                         + "URL [file:" + yaml + "] - 5:29)");
     }
 

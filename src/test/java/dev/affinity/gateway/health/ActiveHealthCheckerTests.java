@@ -2,6 +2,7 @@ package dev.affinity.gateway.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.affinity.gateway.config.HealthProperties;
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
@@ -47,7 +48,7 @@ class ActiveHealthCheckerTests {
     }
 
     /** Built inside {@code withVirtualTime}, where {@code Schedulers.parallel()} is the virtual clock. */
-    Flux<Void> checks(BiFunction<Snapshot.Member, ServiceProperties.Health, Mono<Boolean>> probe) {
+    Flux<Void> checks(BiFunction<Snapshot.Member, HealthProperties, Mono<Boolean>> probe) {
         return new ActiveHealthChecker(new AffinityRegistry(List.of(this.service)), probe, Schedulers.parallel())
                 .checks(this.service);
     }
