@@ -9,6 +9,8 @@ import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,10 +31,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class KnoxExampleTests {
 
-    /** Until the per-service {@code cookie.name} of issue 11 lands: {@code <name-prefix>-<service id>}. */
-    static final String SANDBOX_COOKIE = "KNOX_BACKEND-hive";
-
-    static final String ANALYTICS_COOKIE = "KNOX_BACKEND-hive-analytics";
+    /** Knox's cookie name, kept by the per-service {@code cookie.name} of both services. */
+    static final String COOKIE = "KNOX_BACKEND-HIVE";
 
     static final List<TestBackend> backends = List.of(
             TestBackend.start("hs2-a"),
@@ -67,38 +67,58 @@ class KnoxExampleTests {
                         .until(() -> discovery.getInstances("hive-analytics").size() == 2);
 
                 assertStaysWithKnoxCookie(
-                        port,
-                        "/gateway/sandbox/hive",
-                        SANDBOX_COOKIE,
-                        "http://hs2-a.example.com:10001/cliservice",
-                        "hs2-a");
+                        port, "/gateway/sandbox", "http://hs2-a.example.com:10001/cliservice", "hs2-a");
                 assertStaysWithKnoxCookie(
-                        port,
-                        "/gateway/sandbox/hive",
-                        SANDBOX_COOKIE,
-                        "http://hs2-b.example.com:10001/cliservice",
-                        "hs2-b");
+                        port, "/gateway/sandbox", "http://hs2-b.example.com:10001/cliservice", "hs2-b");
                 assertThat(backends.get(0).paths()).as("Knox's rewrite").containsOnly("/cliservice");
+                assertStaysOnTheFirstCookieOfTwo(port);
+                assertNewClientsGetKnoxsNameAndPath(port);
                 for (TestBackend backend : backends.subList(2, 4)) {
                     assertStaysWithKnoxCookie(
-                            port,
-                            "/gateway/analytics/hive",
-                            ANALYTICS_COOKIE,
-                            HiveServer2Registrations.knoxUrl(backend),
-                            backend.name());
+                            port, "/gateway/analytics", HiveServer2Registrations.knoxUrl(backend), backend.name());
                 }
             }
         }
     }
 
-    private static void assertStaysWithKnoxCookie(int port, String path, String cookie, String knoxUrl, String home) {
+    /** A client holding the cookie Knox issued (Knox's name, Knox's Path) makes 20 requests: no move, no re-pin. */
+    private static void assertStaysWithKnoxCookie(int port, String topology, String knoxUrl, String home) {
         CookieClient client = new CookieClient(port);
-        client.setCookie(cookie, TestBackend.sha256(knoxUrl)); // Knox: DigestUtils.sha256Hex(url)
+        client.setCookie(COOKIE, TestBackend.sha256(knoxUrl), topology); // Knox: DigestUtils.sha256Hex(url)
         for (int i = 0; i < 20; i++) {
-            HttpResponse<String> response = client.get(path);
+            HttpResponse<String> response = client.get(topology + "/hive");
             assertThat(response.body()).isEqualTo(home);
-            assertThat(CookieClient.setCookie(response, cookie)).isEmpty();
+            assertThat(CookieClient.setCookie(response, COOKIE)).isEmpty();
         }
+    }
+
+    /**
+     * Mid-migration a browser can hold two cookies of the name: Knox's (Path=/gateway/sandbox) and one
+     * of ours set at another Path (say an earlier {@code cookie.path: /}). It sends the longer Path
+     * first; the first value that names an instance wins, every time, with no re-pin.
+     */
+    private static void assertStaysOnTheFirstCookieOfTwo(int port) {
+        String knox = COOKIE + "=" + TestBackend.sha256("http://hs2-a.example.com:10001/cliservice");
+        String ours = COOKIE + "=" + TestBackend.sha256("http://hs2-b.example.com:10001/cliservice");
+        CookieClient client = new CookieClient(port);
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> response =
+                    client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/gateway/sandbox/hive"))
+                            .header("Cookie", knox + "; " + ours));
+            assertThat(response.body()).as("request %d", i).isEqualTo("hs2-a");
+            assertThat(CookieClient.setCookie(response, COOKIE)).isEmpty();
+        }
+    }
+
+    /** A client new to the gateway gets a cookie Knox would have set: Knox's name, Knox's Path, Knox's value. */
+    private static void assertNewClientsGetKnoxsNameAndPath(int port) {
+        HttpResponse<String> response = new CookieClient(port).get("/gateway/sandbox/hive");
+        String setCookie = CookieClient.setCookie(response, COOKIE).orElseThrow();
+        String knoxUrl = "http://" + response.body() + ".example.com:10001/cliservice";
+        assertThat(setCookie)
+                .startsWith(COOKIE + "=" + TestBackend.sha256(knoxUrl) + ";")
+                .contains("Path=/gateway/sandbox")
+                .contains("HttpOnly");
     }
 
     /** The example with loopback addresses; every knox-url stays exactly as written. */

@@ -62,8 +62,14 @@ public final class CookieClient {
 
     /** Puts a cookie in the jar exactly as if the gateway had sent {@code Set-Cookie: name=value; Path=/}. */
     public void setCookie(String name, String value) {
+        setCookie(name, value, "/");
+    }
+
+    /** Puts a cookie in the jar as if a server had set it with this {@code Path}. */
+    public void setCookie(String name, String value, String path) {
         try {
-            this.cookies.put(this.base.resolve("/"), Map.of("Set-Cookie", List.of(name + "=" + value + "; Path=/")));
+            this.cookies.put(
+                    this.base.resolve(path), Map.of("Set-Cookie", List.of(name + "=" + value + "; Path=" + path)));
         } catch (IOException ex) {
             throw new IllegalStateException(ex);
         }
