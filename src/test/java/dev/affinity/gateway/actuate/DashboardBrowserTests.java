@@ -2,7 +2,7 @@ package dev.affinity.gateway.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.affinity.gateway.support.Browser;
+import dev.affinity.gateway.support.Chromium;
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.ManagementClient;
 import dev.affinity.gateway.support.TestBackend;
@@ -78,7 +78,7 @@ class DashboardBrowserTests {
         extra.put("spring.security.user.password", PASSWORD);
         gateway = TestGateway.start(TestGateway.properties("hive", hive, extra));
         management = new ManagementClient(DashboardSecurityTests.managementPort(gateway));
-        browser = Browser.headlessChromium();
+        browser = (ChromeDriver) Chromium.start("--window-size=1600,1000").driver();
     }
 
     @BeforeEach

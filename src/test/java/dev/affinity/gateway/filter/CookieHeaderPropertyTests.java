@@ -20,7 +20,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +98,6 @@ class CookieHeaderPropertyTests {
      * reassigned.
      */
     @Test
-    @Disabled("enable when the repeated-cookie rule lands on main")
     void shouldHonourTheFirstRepeatedCookieThatNamesAnInstance() throws IOException {
         Random random = new Random(SEED);
         List<Map.Entry<String, String>> instances = new ArrayList<>(valid.entrySet());
