@@ -2,6 +2,7 @@ package dev.affinity.gateway;
 
 import dev.affinity.gateway.balancer.AffinityBalancers;
 import dev.affinity.gateway.balancer.AffinityLoadBalancerClientConfiguration;
+import dev.affinity.gateway.config.AffinityMode;
 import dev.affinity.gateway.config.AffinityProperties;
 import dev.affinity.gateway.config.ServiceCookieProperties;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
@@ -63,7 +64,10 @@ public class AffinityConfiguration {
                         entry.getValue(),
                         cookieWriter.cookieName(entry.getKey()),
                         new SnapshotOwner(
-                                entry.getKey(), cookieValues, entry.getValue().getHealth(), Schedulers.parallel())))
+                                entry.getKey(),
+                                (entry.getValue().getMode() == AffinityMode.STICKY) ? cookieValues : CookieValues.NONE,
+                                entry.getValue().getHealth(),
+                                Schedulers.parallel())))
                 .toList());
     }
 

@@ -46,8 +46,11 @@ public class WriteRequestFilter implements WebFilter, Ordered {
             return Mono.empty();
         }
         response.setStatusCode(status);
-        response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
         byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
+        response.getHeaders().setContentLength(body.length);
+        // the request body is left unread: close the connection rather than reuse it with bytes pending
+        response.getHeaders().setConnection("close");
         return response.writeWith(
                 Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
     }

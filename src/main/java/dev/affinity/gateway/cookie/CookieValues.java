@@ -10,6 +10,22 @@ import org.springframework.cloud.client.ServiceInstance;
  */
 public interface CookieValues {
 
+    /**
+     * For services that pin nobody by cookie ({@code stateless}, {@code failover} mode): no value, and
+     * no metadata required (a {@code knox-sha256} gateway's failover service needs no {@code knox-url}).
+     */
+    CookieValues NONE = new CookieValues() {
+        @Override
+        public String current(String serviceId, ServiceInstance instance) {
+            return "";
+        }
+
+        @Override
+        public List<String> previous(String serviceId, ServiceInstance instance) {
+            return List.of();
+        }
+    };
+
     /** The value issued today for this instance of this service. */
     String current(String serviceId, ServiceInstance instance);
 

@@ -1,7 +1,9 @@
 package dev.affinity.gateway.discovery;
 
+import dev.affinity.gateway.config.AffinityMode;
 import dev.affinity.gateway.config.AffinityProperties;
 import dev.affinity.gateway.config.CookieHash;
+import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.InstanceKeys;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +13,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.cloud.client.discovery.simple.InstanceProperties;
 
 /**
- * In {@code knox-sha256} mode, fails startup when a statically configured instance of an affinity
- * service has no {@code knox-url} metadata, naming the service, the instance and the key: without
+ * In {@code knox-sha256} mode, fails startup when a statically configured instance of a sticky
+ * affinity service has no {@code knox-url} metadata, naming the service, the instance and the key: without
  * it no Knox cookie can ever name the instance, and every Knox client of it would silently lose
  * its session. (Instances from ZooKeeper always carry it; ones a live discovery client reports
  * later without it are left out with a WARN, see {@code cookie.KnoxCookieValues}.)
@@ -40,7 +42,11 @@ public class KnoxUrlStartupCheck implements SmartInitializingSingleton {
         if (this.properties.getCookie().getHash() != CookieHash.KNOX_SHA256) {
             return;
         }
-        for (Map.Entry<String, ?> service : this.properties.getServices().entrySet()) {
+        for (Map.Entry<String, ServiceProperties> service :
+                this.properties.getServices().entrySet()) {
+            if (service.getValue().getMode() != AffinityMode.STICKY) {
+                continue; // stateless and failover services pin nobody by cookie: no Knox URL to match
+            }
             String serviceId = service.getKey();
             List<InstanceProperties> instances = this.staticInstances.apply(serviceId);
             if (instances == null) {

@@ -52,7 +52,9 @@ final class SnapshotBuilder {
             seen.put(key, state);
             Snapshot.Member member = member(state, instance);
             members.add(member);
-            byCookie.put(member.cookieValue(), new Snapshot.CookieMatch(member, false));
+            if (!member.cookieValue().isEmpty()) {
+                byCookie.put(member.cookieValue(), new Snapshot.CookieMatch(member, false));
+            }
             for (String previous : this.cookieValues.previous(this.serviceId, instance)) {
                 byCookie.putIfAbsent(previous, new Snapshot.CookieMatch(member, true));
             }

@@ -64,6 +64,17 @@ class KnoxUrlTests {
     }
 
     @Test
+    void shouldNotAskAFailoverServiceForKnoxUrlsItNeverUses() {
+        Map<String, Object> extra = new HashMap<>();
+        extra.put("affinity.services.hive.mode", "failover");
+        extra.put("affinity.cookie.hash", "knox-sha256");
+        try (var gateway = TestGateway.start(TestGateway.properties("hive", backends, extra))) {
+            var response = new dev.affinity.gateway.support.CookieClient(TestGateway.port(gateway)).get("/hive/x");
+            assertThat(response.statusCode()).as("its instances are all there").isEqualTo(200);
+        }
+    }
+
+    @Test
     void shouldLeaveOutAndWarnAboutAnInstanceDiscoveredLaterWithoutKnoxUrl(CapturedOutput output) {
         SnapshotOwner service = new SnapshotOwner(
                 "hive", new KnoxCookieValues(), new ServiceProperties().getHealth(), Schedulers.immediate());
