@@ -29,7 +29,10 @@ public class BodyFailureFilter implements GlobalFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         return chain.filter(exchange).onErrorResume(error -> {
             Attempts attempts = Attempts.of(exchange);
-            if (attempts == null || exchange.getResponse().isCommitted() || !brokenBackend(error)) {
+            if (attempts == null
+                    || exchange.getResponse().isCommitted()
+                    || !FailureKind.causedBy(
+                            error, PrematureCloseException.class, PrematureChannelClosureException.class)) {
                 return Mono.error(error);
             }
             if (logger.isDebugEnabled()) {
@@ -43,15 +46,6 @@ public class BodyFailureFilter implements GlobalFilter, Ordered {
                     HttpStatus.BAD_GATEWAY,
                     "Service '" + attempts.service.serviceId() + "': the instance failed while answering");
         });
-    }
-
-    private static boolean brokenBackend(Throwable error) {
-        for (Throwable t = error; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
-            if (t instanceof PrematureCloseException || t instanceof PrematureChannelClosureException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -46,7 +46,7 @@ enum FailureKind {
     }
 
     /** The one walk of a cause chain: whether {@code error} or any cause is one of {@code types}. */
-    private static boolean causedBy(Throwable error, Class<?>... types) {
+    static boolean causedBy(Throwable error, Class<?>... types) {
         for (Throwable t = error; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
             for (Class<?> type : types) {
                 if (type.isInstance(t)) {
