@@ -1,6 +1,5 @@
 package dev.affinity.gateway.actuate;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +11,6 @@ import org.springframework.boot.security.autoconfigure.actuate.web.reactive.Endp
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -22,7 +19,6 @@ import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
-import reactor.core.publisher.Mono;
 
 /**
  * Spring Security for Actuator only: reads and health are open on the management port, writes need
@@ -39,7 +35,7 @@ public class ManagementSecurityConfiguration {
     private static final Logger logger = LoggerFactory.getLogger(ManagementSecurityConfiguration.class);
 
     static final String WRITES_DISABLED = "Actuator writes are disabled: set spring.security.user.password"
-            + " (user name: spring.security.user.name, default admin) and restart\n";
+            + " (user name: spring.security.user.name, default admin) and restart";
 
     @Bean
     @ConditionalOnMissingBean(name = "managementSecurityFilterChain")
@@ -67,17 +63,10 @@ public class ManagementSecurityConfiguration {
     }
 
     private static ServerAuthenticationEntryPoint writesDisabled() {
-        return (exchange, ex) -> {
-            ServerHttpResponse response = exchange.getResponse();
-            response.setStatusCode(HttpStatus.FORBIDDEN);
-            response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
-            byte[] body = WRITES_DISABLED.getBytes(StandardCharsets.UTF_8);
-            return response.writeWith(
-                    Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
-        };
+        return (exchange, ex) -> WriteRequestFilter.reason(exchange, HttpStatus.FORBIDDEN, WRITES_DISABLED);
     }
 
-    /** Reasons for malformed Actuator writes (415, 400) instead of bare statuses. */
+    /** A reason for an Actuator write whose body is not JSON (400) instead of a bare status. */
     @Bean
     @ConditionalOnMissingBean
     public WriteRequestFilter affinityWriteRequestFilter() {

@@ -27,12 +27,6 @@ public class WriteRequestFilter implements WebFilter, Ordered {
                 || !exchange.getRequest().getPath().value().contains("/affinity/")) {
             return chain.filter(exchange);
         }
-        MediaType type = exchange.getRequest().getHeaders().getContentType();
-        if (type == null
-                || !(type.isCompatibleWith(MediaType.APPLICATION_JSON)
-                        || type.getSubtype().endsWith("+json"))) {
-            return reason(exchange, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content type: " + EXAMPLE);
-        }
         return chain.filter(exchange)
                 .onErrorResume(
                         ServerWebInputException.class,
