@@ -49,7 +49,8 @@ final class InstanceChooser {
         return switch (this.type) {
             case ROUND_ROBIN -> nth(members, excluded, roundRobin(this.position.getAndIncrement(), count));
             case RANDOM -> nth(members, excluded, ThreadLocalRandom.current().nextInt(count));
-            case LEAST_REQUESTS -> leastLoaded(members, excluded, roundRobin(this.position.getAndIncrement(), count));
+            case LEAST_REQUESTS ->
+                leastLoaded(members, excluded, count, roundRobin(this.position.getAndIncrement(), count));
         };
     }
 
@@ -73,19 +74,14 @@ final class InstanceChooser {
 
     /**
      * The eligible member with the fewest requests in flight. Ties go to the first one at or after the
-     * rotating {@code start}, so equal instances (typically all idle) still share new clients evenly.
+     * rotating {@code start} (an index among the {@code count} eligible ones), so equal instances (typically all idle) still share new clients evenly.
      */
-    private static Snapshot.Member leastLoaded(List<Snapshot.Member> members, List<InstanceState> excluded, int start) {
+    private static Snapshot.Member leastLoaded(
+            List<Snapshot.Member> members, List<InstanceState> excluded, int count, int start) {
         Snapshot.Member best = null;
         int bestLoad = Integer.MAX_VALUE;
         int bestRank = Integer.MAX_VALUE;
         int index = 0;
-        int count = 0;
-        for (Snapshot.Member member : members) {
-            if (eligible(member, excluded)) {
-                count++;
-            }
-        }
         for (Snapshot.Member member : members) {
             if (!eligible(member, excluded)) {
                 continue;
