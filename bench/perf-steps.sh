@@ -19,7 +19,7 @@ java_major() { # JAVA_HOME -> 17, 25, ...
 
 config_name() { echo "java$(java_major "${1%%|*}")-${1#*|}"; }
 
-config_java_opts() { # every config gets one CPU, the same heap and the same extra options
+config_java_opts() { # every config gets one CPU, the same heap and the same extra options, both gateways
   echo "$GATEWAY_HEAP -XX:ActiveProcessorCount=1 $(gc_flag "${1#*|}") $GATEWAY_EXTRA_OPTS" | tr -s ' ' | sed 's/ $//'
 }
 
@@ -32,18 +32,23 @@ ensure_loadgen() { # compiles ConstantRate (Maven profile jmh) when missing or o
   LOADGEN_CP="$ROOT/target/jmh/test-classes:$ROOT/target/jmh/classes:$(cat "$ROOT/target/jmh/jmh-classpath.txt")"
 }
 
-run_cr() { # OUTFILE RATE SECONDS URL COOKIE [HGRM]: ConstantRate on the load CPU; never fails the run
-  local file="$1" rate="$2" secs="$3" url="$4" cookie="$5" hgrm="${6:-}"
-  local args=(--url "$url" --rate "$rate" --duration "$secs" --warmup "$RATE_WARMUP" --connections "$RATE_CONNECTIONS")
-  [[ -n "$cookie" ]] && args+=(--cookie "$cookie")
-  [[ -n "$hgrm" ]] && args+=(--hgrm "$hgrm")
+# ConstantRate on the load CPU, never failing the run. One JVM measures every fixed-rate run of a config:
+# it first loads nginx directly for RATE_GEN_WARMUP s (its own JIT: a cold client on one CPU falls
+# seconds behind the schedule and that backlog would count as gateway latency), then the targets.
+run_cr() { # OUTFILE RATE SECONDS ROUNDS RUN_SPEC...   (RUN_SPEC: 'label|url|cookie|hgrm', see ConstantRate)
+  local file="$1" rate="$2" secs="$3" rounds="$4" spec
+  shift 4
+  local args=(--url "http://$HOST:${BACKEND_PORTS[0]}/" --generator-warmup "$RATE_GEN_WARMUP" --rounds "$rounds"
+              --rate "$rate" --duration "$secs" --warmup "$RATE_WARMUP" --connections "$RATE_CONNECTIONS")
+  for spec in "$@"; do args+=(--run "$spec"); done
   # shellcheck disable=SC2086 # LOADGEN_OPTS is a word list
-  timeout $((secs + RATE_WARMUP + 60)) taskset -c "$LOAD_CPU" "$LOADGEN_JAVA" $LOADGEN_OPTS -cp "$LOADGEN_CP" \
-    "$LOADGEN_CLASS" "${args[@]}" > "$file" 2>&1 || log "ConstantRate exited $? ($file)"
+  timeout $(( RATE_GEN_WARMUP + rounds * $# * (secs + RATE_WARMUP + 15) + 60 )) taskset -c "$LOAD_CPU" "$LOADGEN_JAVA" $LOADGEN_OPTS \
+    -cp "$LOADGEN_CP" "$LOADGEN_CLASS" "${args[@]}" > "$file" 2>&1 || log "ConstantRate exited $? ($file)"
 }
 
-cr_value() { # FILE KEY -> the KEY=value of ConstantRate's RESULT line (0 if missing)
-  sed -n 's/^RESULT //p' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }'
+cr_value() { # FILE LABEL KEY -> the KEY=value of ConstantRate's RESULT line for LABEL (0 if missing)
+  grep "^RESULT .* label=$2\$" "$1" | head -1 | sed 's/^RESULT //' | tr ' ' '\n' \
+    | awk -F= -v k="$3" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }'
 }
 
 take_sticky_cookie() { # STICKY_COOKIE, checked: sending it back gets no new Set-Cookie
@@ -55,58 +60,87 @@ take_sticky_cookie() { # STICKY_COOKIE, checked: sending it back gets no new Set
   fi
 }
 
-stop_gateway() {
-  kill -TERM "$GATEWAY_PID" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$GATEWAY_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$GATEWAY_PID" 2>/dev/null || true
-  wait "$GATEWAY_PID" 2>/dev/null || true
-  forget_pid "$GATEWAY_PID"
-  rm -f "$JAR"
+resolve_stock_jar() { # STOCK_SOURCE_JAR: stock Spring Cloud Gateway (bench/stock-gateway), built when missing
+  local dir="$BENCH/stock-gateway"
+  STOCK_SOURCE_JAR="${STOCK_GATEWAY_JAR:-$(find "$dir/target" -maxdepth 1 -name 'stock-gateway-*.jar' 2>/dev/null | head -1)}"
+  if [[ -z "$STOCK_SOURCE_JAR" || -n "$(find "$dir/pom.xml" "$dir/src" -newer "$STOCK_SOURCE_JAR" -print -quit 2>/dev/null)" ]]; then
+    log "building stock Spring Cloud Gateway (bench/stock-gateway)"
+    (cd "$ROOT" && timeout 900 ./mvnw -B -q -f "$dir/pom.xml" -DskipTests package)
+    STOCK_SOURCE_JAR="$(find "$dir/target" -maxdepth 1 -name 'stock-gateway-*.jar' | head -1)"
+  fi
+  [[ -f "$STOCK_SOURCE_JAR" ]] || die "no stock gateway jar"
+}
+
+start_stock() { # the stock gateway, same JVM and options as ours, on the same CPU, alongside it
+  STOCK_JAR="$CONFIG_DIR/$(basename "$STOCK_SOURCE_JAR")"
+  cp "$STOCK_SOURCE_JAR" "$STOCK_JAR"
+  log "starting stock Spring Cloud Gateway on $STOCK_PORT (CPU $SERVER_CPU): $GATEWAY_JAVA_OPTS"
+  # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a word list
+  start "$CONFIG_DIR/stock-gateway.log" "$GATEWAY_JAVA" $GATEWAY_JAVA_OPTS -jar "$STOCK_JAR" \
+    --spring.config.additional-location="file:$BENCH/stock-gateway.yml"
+  STOCK_PID=${STARTED_PIDS[-1]}
+  if ! wait_200 "http://$HOST:$STOCK_PORT/stock/" "$STARTUP_TIMEOUT"; then tail -50 "$CONFIG_DIR/stock-gateway.log" >&2; exit 1; fi
+}
+
+stop_jvm() { # PID
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  forget_pid "$1"
+}
+
+stop_gateways() {
+  stop_jvm "$GATEWAY_PID"
+  stop_jvm "$STOCK_PID"
+  rm -f "$JAR" "$STOCK_JAR"
   JAR=""
 }
 
-# Bytes allocated per request: ConstantRate at RATE for ALLOC_SECONDS + ALLOC_MARGIN s while JFR records every
-# thread's allocation counter once a second, from RATE_WARMUP + 2 s into the load for ALLOC_SECONDS;
-# the sum of (last - first) over the threads seen at least twice, divided by the requests offered
-# between the first and the last sample (RATE x seconds between them). The rate is the open-model
-# offered one, so this holds when the gateway keeps up (it does at half its maximum); a '*' marks a
-# result where ConstantRate reports it did not. Counts every allocation of the JVM in that window,
-# the gateway's own background work included (next to nothing at WARN logging without scraping).
-bytes_per_request() { # NAME URL COOKIE RATE -> prints bytes/request
-  local name="$1" url="$2" cookie="$3" rate="$4" jfr="$CONFIG_DIR/alloc-$1.jfr" file="$CONFIG_DIR/raw/alloc-$1.txt" cr_pid bytes
-  run_cr "$file" "$rate" $((ALLOC_SECONDS + ALLOC_MARGIN)) "$url" "$cookie" &
-  cr_pid=$!
-  sleep $((RATE_WARMUP + 2))
-  timeout 60 "$JAVA_HOME_CFG/bin/jcmd" "$GATEWAY_PID" JFR.start name=bench-alloc settings="$BENCH/alloc.jfc" filename="$jfr" > /dev/null
+# Bytes allocated per request: wrk saturates the scenario for ALLOC_SECONDS + 4 s while JFR records every
+# thread's allocation counter once a second, from 2 s into the load for ALLOC_SECONDS; the sum of
+# (last - first) over the threads seen at least twice, divided by the requests served between the
+# first and the last sample (wrk's requests/s x seconds between them). Counts every allocation of the
+# JVM in that window, its background work included (next to nothing at WARN logging without scraping).
+bytes_per_request() { # NAME URL COOKIE PID -> prints bytes/request
+  local name="$1" url="$2" cookie="$3" pid="$4" jfr="$CONFIG_DIR/alloc-$1.jfr" file="$CONFIG_DIR/raw/alloc-$1.txt" wrk_pid rps
+  run_wrk "$file" $((ALLOC_SECONDS + 4)) "$url" "$cookie" &
+  wrk_pid=$!
+  sleep 2
+  timeout 60 "$JAVA_HOME_CFG/bin/jcmd" "$pid" JFR.start name=bench-alloc settings="$BENCH/alloc.jfc" filename="$jfr" > /dev/null
   sleep "$ALLOC_SECONDS"
-  timeout 60 "$JAVA_HOME_CFG/bin/jcmd" "$GATEWAY_PID" JFR.stop name=bench-alloc > /dev/null
-  wait "$cr_pid" || true
-  bytes="$(timeout 120 "$JAVA_HOME_CFG/bin/jfr" print --json --events jdk.ThreadAllocationStatistics "$jfr" \
-    | jq --argjson rate "$rate" -r '
+  timeout 60 "$JAVA_HOME_CFG/bin/jcmd" "$pid" JFR.stop name=bench-alloc > /dev/null
+  wait "$wrk_pid" || true
+  read -r rps _ <<< "$(parse_wrk "$file")"
+  timeout 120 "$JAVA_HOME_CFG/bin/jfr" print --json --events jdk.ThreadAllocationStatistics "$jfr" \
+    | jq --argjson rate "$rps" -r '
         def ts: .values.startTime | capture("^(?<base>[^.Z+]+)(\\.(?<frac>[0-9]+))?") as $c
           | (($c.base + "Z") | fromdateiso8601) + (("0." + ($c.frac // "0")) | tonumber);
         [.recording.events[] | {t: ts, id: .values.thread.javaThreadId, a: .values.allocated}] as $e
         | ($e | map(.t) | (max - min)) as $span
         | ($e | group_by(.id) | map(select(length > 1) | (max_by(.t).a - min_by(.t).a)) | add // 0) as $bytes
-        | if $span > 0 then ($bytes / ($rate * $span) | floor) else "n/a" end')"
-  if grep -q 'did not keep up' "$file"; then bytes+="*"; fi
-  echo "$bytes"
+        | if $span > 0 and $rate > 0 then ($bytes / ($rate * $span) | floor) else "n/a" end'
 }
 
-profile_sticky() { # CPU and allocation flame graphs of the sticky path under ConstantRate at RATE
-  local rate="$1" dir="$PROFILE_DIR/$CONFIG" cr_pid
-  log "flame graphs of the sticky path at $rate req/s -> $dir"
-  run_cr "$CONFIG_DIR/raw/profile-load.txt" "$rate" $((2 * PROFILE_SECONDS + 15)) \
-    "http://$HOST:$GATEWAY_PORT/sticky/" "$STICKY_COOKIE_NAME=$STICKY_COOKIE" &
+profile_path() { # NAME URL COOKIE PID: CPU and allocation flame graphs under ConstantRate at FIXED_RATE_CFG
+  local name="$1" url="$2" cookie="$3" pid="$4" dir="$PROFILE_DIR/$CONFIG/$1" cr_pid
+  log "flame graphs of $name at $FIXED_RATE_CFG req/s -> $dir"
+  run_cr "$CONFIG_DIR/raw/profile-load-$name.txt" "$FIXED_RATE_CFG" $((2 * PROFILE_SECONDS + 15)) 1 "$name|$url|$cookie|" &
   cr_pid=$!
-  sleep $((RATE_WARMUP + 2))
-  TITLE="sticky hit, $CONFIG, $rate req/s" bash "$BENCH/profile.sh" "$GATEWAY_PID" "$PROFILE_SECONDS" "$dir" \
+  sleep $((RATE_GEN_WARMUP + RATE_WARMUP + 2))
+  TITLE="$name, $CONFIG, $FIXED_RATE_CFG req/s" bash "$BENCH/profile.sh" "$pid" "$PROFILE_SECONDS" "$dir" \
     || log "profiling failed (see $dir/profiler.log)"
   wait "$cr_pid" || true
+  # The text form (stack;frames weight) is megabytes: it stays with the run, the HTML goes to docs/.
+  for f in "$dir"/*.collapsed; do [[ -f "$f" ]] && mv "$f" "$CONFIG_DIR/raw/$name-$(basename "$f")"; done
 }
 
-measure_config() { # "JAVA_HOME|GC": one gateway JVM, warmed up, then every measurement of this config
-  local config_spec="$1" round s name url cookie file rps p50 p99 errors rate
+scenario_pid() { # NAME -> the JVM that serves it
+  if [[ "$1" == stock ]]; then echo "$STOCK_PID"; else echo "$GATEWAY_PID"; fi
+}
+
+measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every measurement of this config
+  local config_spec="$1" round s name url cookie file rps errors specs=()
   CONFIG="$(config_name "$config_spec")"
   JAVA_HOME_CFG="${config_spec%%|*}"
   CONFIG_DIR="$RUN_DIR/$CONFIG"
@@ -118,16 +152,21 @@ measure_config() { # "JAVA_HOME|GC": one gateway JVM, warmed up, then every meas
   CONFIG_JAVA["$CONFIG"]="$("$GATEWAY_JAVA" -version 2>&1 | head -1)"
   CONFIG_ORDER+=("$CONFIG")
   log "=== $CONFIG: $GATEWAY_JAVA $GATEWAY_JAVA_OPTS"
-  start_gateway
+  start_stock
+  # OURS_EXTRA_OPTS: JVM options for our gateway only, to try a setting before making it a default in
+  # the product; figures taken with it are not the issue's "same JVM flags" comparison (the summary says so).
+  GATEWAY_JAVA_OPTS="$GATEWAY_JAVA_OPTS${OURS_EXTRA_OPTS:+ $OURS_EXTRA_OPTS}" start_gateway
   take_sticky_cookie
   SCENARIOS=(
     "direct|http://$HOST:${BACKEND_PORTS[0]}/|"
+    "stock|http://$HOST:$STOCK_PORT/stock/|"
     "plain|http://$HOST:$GATEWAY_PORT/plain/|"
     "sticky|http://$HOST:$GATEWAY_PORT/sticky/|$STICKY_COOKIE_NAME=$STICKY_COOKIE"
     "new|http://$HOST:$GATEWAY_PORT/sticky/|"
   )
-  WARMUP_INDEXES="1 2 3" warm_up
+  WARMUP_INDEXES="1 2 3 4" warm_up
   CONFIG_WARM["$CONFIG"]="${WARM_ELAPSED}s, $( ((WARM_STABLE)) && echo stable || echo "NOT stable within $WARMUP_TOLERANCE")"
+  CONFIG_WARM_TRACE["$CONFIG"]="$WARM_TRACE"
   for round in $(seq 1 "$PERF_ROUNDS"); do
     for s in "${SCENARIOS[@]:1}"; do
       IFS='|' read -r name url cookie <<< "$s"
@@ -140,90 +179,111 @@ measure_config() { # "JAVA_HOME|GC": one gateway JVM, warmed up, then every meas
     done
   done
   # shellcheck disable=SC2086
-  rate="${FIXED_RATE:-$(awk -v m="$(median ${SAT_RPS["$CONFIG:plain"]})" -v f="$RATE_FRACTION" 'BEGIN { r = int(m * f); print (r < 1) ? 1 : r }')}"
-  CONFIG_RATE["$CONFIG"]=$rate
+  FIXED_RATE_CFG="${FIXED_RATE:-$(awk -v m="$(median ${SAT_RPS["$CONFIG:stock"]})" -v f="$RATE_FRACTION" 'BEGIN { r = int(m * f); print (r < 1) ? 1 : r }')}"
+  CONFIG_RATE["$CONFIG"]=$FIXED_RATE_CFG
+  for s in "${SCENARIOS[@]:1}"; do
+    IFS='|' read -r name url cookie <<< "$s"
+    specs+=("$name|$url|$cookie|$RAW/rate-round%r-$name.hgrm")
+  done
+  log "$CONFIG fixed rate: $PERF_ROUNDS rounds of ${SCENARIOS[*]:1} at $FIXED_RATE_CFG req/s (${RATE_WARMUP}s + ${RATE_DURATION}s each, one generator JVM)"
+  run_cr "$RAW/rate.txt" "$FIXED_RATE_CFG" "$RATE_DURATION" "$PERF_ROUNDS" "${specs[@]}"
   for round in $(seq 1 "$PERF_ROUNDS"); do
     for s in "${SCENARIOS[@]:1}"; do
-      IFS='|' read -r name url cookie <<< "$s"
-      file="$RAW/rate-round$round-$name.txt"
-      log "$CONFIG fixed rate round $round/$PERF_ROUNDS: $name at $rate req/s (${RATE_WARMUP}s + ${RATE_DURATION}s)"
-      run_cr "$file" "$rate" "$RATE_DURATION" "$url" "$cookie" "$RAW/rate-round$round-$name.hgrm"
-      FIX_P50["$CONFIG:$name"]+="$(cr_value "$file" p50_ms) "
-      FIX_P99["$CONFIG:$name"]+="$(cr_value "$file" p99_ms) "
-      FIX_P999["$CONFIG:$name"]+="$(cr_value "$file" p999_ms) "
-      FIX_MAX["$CONFIG:$name"]+="$(cr_value "$file" max_ms) "
-      FIX_ACH["$CONFIG:$name"]+="$(cr_value "$file" achieved) "
-      FIX_ERR["$CONFIG:$name"]=$(( ${FIX_ERR["$CONFIG:$name"]:-0} + $(cr_value "$file" errors) ))
+      name="${s%%|*}" label="${s%%|*}"
+      ((PERF_ROUNDS > 1)) && label+="_round_$round"
+      FIX_P50["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" p50_ms) "
+      FIX_P99["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" p99_ms) "
+      FIX_P999["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" p999_ms) "
+      FIX_MAX["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" max_ms) "
+      FIX_ACH["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" achieved) "
+      FIX_LAG["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" send_lag_ms) "
+      FIX_ERR["$CONFIG:$name"]=$(( ${FIX_ERR["$CONFIG:$name"]:-0} + $(cr_value "$RAW/rate.txt" "$label" errors) ))
     done
   done
   for name in $ALLOC_SCENARIOS; do
     for s in "${SCENARIOS[@]:1}"; do
       IFS='|' read -r n url cookie <<< "$s"
       if [[ "$n" == "$name" ]]; then
-        log "$CONFIG bytes/request: $name at $rate req/s (JFR, ${ALLOC_SECONDS}s)"
-        ALLOC_BPR["$CONFIG:$name"]="$(bytes_per_request "$name" "$url" "$cookie" "$rate" || echo n/a)"
+        log "$CONFIG bytes/request: $name (wrk, JFR ${ALLOC_SECONDS}s)"
+        ALLOC_BPR["$CONFIG:$name"]="$(bytes_per_request "$name" "$url" "$cookie" "$(scenario_pid "$name")" || echo n/a)"
       fi
     done
   done
-  if ((PROFILE)); then profile_sticky "$rate"; fi
-  stop_gateway
+  if ((PROFILE)); then
+    for name in $PROFILE_SCENARIOS; do
+      for s in "${SCENARIOS[@]:1}"; do
+        IFS='|' read -r n url cookie <<< "$s"
+        if [[ "$n" == "$name" ]]; then profile_path "$name" "$url" "$cookie" "$(scenario_pid "$name")"; fi
+      done
+    done
+  fi
+  stop_gateways
 }
 
-declare -A SAT_RPS=() SAT_ERR=() FIX_P50=() FIX_P99=() FIX_P999=() FIX_MAX=() FIX_ACH=() FIX_ERR=() ALLOC_BPR=()
-declare -A CONFIG_OPTS=() CONFIG_JAVA=() CONFIG_WARM=() CONFIG_RATE=()
+declare -A SAT_RPS=() SAT_ERR=() FIX_P50=() FIX_P99=() FIX_P999=() FIX_MAX=() FIX_ACH=() FIX_LAG=() FIX_ERR=() ALLOC_BPR=()
+declare -A CONFIG_OPTS=() CONFIG_JAVA=() CONFIG_WARM=() CONFIG_WARM_TRACE=() CONFIG_RATE=()
 CONFIG_ORDER=()
 
 write_perf_summary() {
-  local config name m_plain m_sticky m_new p_plain p_sticky p_new
+  local config name m_stock m_plain m_sticky m_new p_stock p_sticky p_new
   echo "Affinity Gateway issue-13 benchmark  (run $RUN_ID)$( ((QUICK)) && echo '  QUICK SMOKE RUN: the figures mean nothing')"
   echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r);" \
        "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   echo "wrk $(wrk -v 2>&1 | head -1 | awk '{ print $2 }'); nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'); load generator:" \
        "$("$LOADGEN_JAVA" -version 2>&1 | head -1) $LOADGEN_OPTS"
-  echo "pinning: gateway and nginx on CPU $SERVER_CPU, wrk and ConstantRate on CPU $LOAD_CPU; source: commit $GIT_NOTE; jar $JAR_NOTE"
+  echo "pinning: both gateways and nginx on CPU $SERVER_CPU, wrk and ConstantRate on CPU $LOAD_CPU; source: commit $GIT_NOTE; jar $JAR_NOTE"
+  echo "our gateway only: Spring args ${GATEWAY_ARGS:-none}; JVM options ${OURS_EXTRA_OPTS:-none}$([[ -n "${OURS_EXTRA_OPTS:-}" ]] && echo ' (NOT the same JVM flags as stock)')"
   echo "method: per config, warm-up ${WARMUP_SECONDS}-${WARMUP_MAX_SECONDS}s, then $PERF_ROUNDS interleaved rounds of" \
-       "plain/sticky/new: saturation with wrk -t$THREADS -c$CONNECTIONS for ${SAT_DURATION}s; then $PERF_ROUNDS interleaved rounds at a fixed" \
-       "offered rate ($RATE_RULE) with ConstantRate ($RATE_CONNECTIONS connections," \
-       "${RATE_WARMUP}s + ${RATE_DURATION}s, latency from the intended start); medians over rounds; bytes/request from JFR" \
-       "jdk.ThreadAllocationStatistics at the fixed rate"
+       "stock/plain/sticky/new: saturation with wrk -t$THREADS -c$CONNECTIONS for ${SAT_DURATION}s; then $PERF_ROUNDS interleaved rounds at a fixed" \
+       "offered rate ($RATE_RULE) with ConstantRate ($RATE_CONNECTIONS connections, one JVM warmed ${RATE_GEN_WARMUP}s on nginx," \
+       "${RATE_WARMUP}s + ${RATE_DURATION}s per run, latency from the intended start); medians over rounds; bytes/request from JFR" \
+       "jdk.ThreadAllocationStatistics under wrk"
+  echo "stock = unmodified Spring Cloud Gateway (bench/stock-gateway, lb:// round-robin, defaults); plain = our jar, route without affinity"
   for config in "${CONFIG_ORDER[@]}"; do
     echo
     echo "== $config: ${CONFIG_JAVA[$config]}; ${CONFIG_OPTS[$config]}; warm-up ${CONFIG_WARM[$config]}; fixed rate ${CONFIG_RATE[$config]} req/s"
-    printf '%-7s %9s %6s  %-34s | %9s %9s %9s %9s %9s %6s | %9s\n' scenario "sat req/s" errors "per round" \
-      "p50 ms" "p99 ms" "p99.9 ms" "max ms" "achieved" errors "B/req"
-    for name in plain sticky new; do
+    printf '%-7s %9s %6s  %-34s | %8s %8s %9s %8s %8s %6s %7s | %7s\n' scenario "sat req/s" errors "per round" \
+      "p50 ms" "p99 ms" "p99.9 ms" "max ms" achieved errors "lag ms" "B/req"
+    for name in stock plain sticky new; do
       # shellcheck disable=SC2086
-      printf '%-7s %9.0f %6d  %-34s | %9.3f %9.3f %9.3f %9.3f %9.1f %6d | %9s\n' "$name" \
+      printf '%-7s %9.0f %6d  %-34s | %8.3f %8.3f %9.3f %8.3f %8.1f %6d %7.1f | %7s\n' "$name" \
         "$(median ${SAT_RPS["$config:$name"]})" "${SAT_ERR["$config:$name"]:-0}" \
         "$(printf '%.0f ' ${SAT_RPS["$config:$name"]})" \
         "$(median ${FIX_P50["$config:$name"]})" "$(median ${FIX_P99["$config:$name"]})" \
         "$(median ${FIX_P999["$config:$name"]})" "$(median ${FIX_MAX["$config:$name"]})" \
-        "$(median ${FIX_ACH["$config:$name"]})" "${FIX_ERR["$config:$name"]:-0}" "${ALLOC_BPR["$config:$name"]:--}"
+        "$(median ${FIX_ACH["$config:$name"]})" "${FIX_ERR["$config:$name"]:-0}" "$(median ${FIX_LAG["$config:$name"]})" \
+        "${ALLOC_BPR["$config:$name"]:--}"
     done
     # shellcheck disable=SC2086
     {
-      m_plain=$(median ${SAT_RPS["$config:plain"]}); m_sticky=$(median ${SAT_RPS["$config:sticky"]}); m_new=$(median ${SAT_RPS["$config:new"]})
-      p_plain=$(median ${FIX_P99["$config:plain"]}); p_sticky=$(median ${FIX_P99["$config:sticky"]}); p_new=$(median ${FIX_P99["$config:new"]})
+      m_stock=$(median ${SAT_RPS["$config:stock"]}); m_plain=$(median ${SAT_RPS["$config:plain"]})
+      m_sticky=$(median ${SAT_RPS["$config:sticky"]}); m_new=$(median ${SAT_RPS["$config:new"]})
+      p_stock=$(median ${FIX_P99["$config:stock"]}); p_sticky=$(median ${FIX_P99["$config:sticky"]}); p_new=$(median ${FIX_P99["$config:new"]})
     }
     echo "ratios (medians, this config)          value   goal (issue 13)"
-    printf '  sticky/plain req/s (saturation)   %8s   >= 1.5 (moonshot 2.0)\n' "$(ratio "$m_sticky" "$m_plain")"
-    printf '  new/plain    req/s (saturation)   %8s   >= 1.4\n' "$(ratio "$m_new" "$m_plain")"
-    printf '  sticky/plain p99 at fixed rate    %8s   <= 1.0\n' "$(ratio "$p_sticky" "$p_plain")"
-    printf '  new/plain    p99 at fixed rate    %8s\n' "$(ratio "$p_new" "$p_plain")"
+    printf '  sticky/stock req/s (saturation)   %8s   >= 1.5 (moonshot 2.0)\n' "$(ratio "$m_sticky" "$m_stock")"
+    printf '  new/stock    req/s (saturation)   %8s   >= 1.4\n' "$(ratio "$m_new" "$m_stock")"
+    printf '  plain/stock  req/s (saturation)   %8s\n' "$(ratio "$m_plain" "$m_stock")"
+    printf '  sticky/stock p99 at fixed rate    %8s   <= 1.0\n' "$(ratio "$p_sticky" "$p_stock")"
+    printf '  new/stock    p99 at fixed rate    %8s\n' "$(ratio "$p_new" "$p_stock")"
+    echo "warm-up trace (req/s per ${WARMUP_CHUNK}s chunk):"
+    printf '%s' "${CONFIG_WARM_TRACE[$config]}"
   done
   if ((${#CONFIG_ORDER[@]} > 1)); then
     echo
-    echo "== across configs (each config's own medians; sticky p99 at that config's fixed rate)"
-    printf '%-18s %10s %10s %10s %12s %12s %8s\n' config "plain r/s" "sticky r/s" "new r/s" "sticky p99" "fixed rate" "B/req"
+    echo "== across configs (each config's own medians; p99 at that config's fixed rate)"
+    printf '%-18s %10s %10s %10s %8s %11s %11s %10s %8s\n' config "stock r/s" "sticky r/s" "new r/s" sticky/st "stock p99" "sticky p99" "fixed rate" "B/req"
     for config in "${CONFIG_ORDER[@]}"; do
       # shellcheck disable=SC2086
-      printf '%-18s %10.0f %10.0f %10.0f %12.3f %12s %8s\n' "$config" "$(median ${SAT_RPS["$config:plain"]})" \
+      printf '%-18s %10.0f %10.0f %10.0f %8s %11.3f %11.3f %10s %8s\n' "$config" "$(median ${SAT_RPS["$config:stock"]})" \
         "$(median ${SAT_RPS["$config:sticky"]})" "$(median ${SAT_RPS["$config:new"]})" \
-        "$(median ${FIX_P99["$config:sticky"]})" "${CONFIG_RATE[$config]}" "${ALLOC_BPR["$config:sticky"]:--}"
+        "$(ratio "$(median ${SAT_RPS["$config:sticky"]})" "$(median ${SAT_RPS["$config:stock"]})")" \
+        "$(median ${FIX_P99["$config:stock"]})" "$(median ${FIX_P99["$config:sticky"]})" "${CONFIG_RATE[$config]}" "${ALLOC_BPR["$config:sticky"]:--}"
     done
   fi
   echo
   echo "raw outputs (wrk, ConstantRate, .hgrm, JFR, gateway logs): $RUN_DIR/<config>/"
-  echo "B/req: JFR per-thread allocated bytes / offered requests (bench/README.md); * = the gateway did not keep up with the rate"
-  if ((PROFILE)); then echo "flame graphs: $PROFILE_DIR/<config>/{cpu,alloc}.html"; fi
+  echo "lag ms: the generator's worst send delay (its own health; well under the p99 or the p99 is the generator's)"
+  echo "B/req: JFR per-thread allocated bytes / requests served under wrk (bench/README.md)"
+  if ((PROFILE)); then echo "flame graphs: $PROFILE_DIR/<config>/<scenario>/{cpu,alloc}.html (text form: raw/<scenario>-{cpu,alloc}.collapsed)"; fi
 }

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# Issue 13's figures in one command: stock Spring Cloud Gateway round-robin (`plain`) against our sticky
-# hit (`sticky`) and our new client (`new`), on one pinned core, in interleaved rounds, per JVM config:
+# Issue 13's figures in one command: unmodified Spring Cloud Gateway round-robin (`stock`, built from
+# bench/stock-gateway) against our sticky hit (`sticky`), our new client (`new`) and our jar's route
+# without affinity (`plain`), both JVMs on one pinned core, in interleaved rounds, per JVM config:
 #   - saturation requests/s (wrk -t1 -c32, closed model), medians over PERF_ROUNDS (5) rounds;
 #   - latency at a fixed offered rate of RATE_FRACTION (50 %) of stock's median maximum, with the
-#     open-model ConstantRate tool (corrected for coordinated omission), medians over the same rounds;
-#   - bytes allocated per request (JFR jdk.ThreadAllocationStatistics at that fixed rate);
-#   - optionally (PROFILE=1) CPU and allocation flame graphs of the sticky path into docs/perf/<date>/.
+#     open-model ConstantRate tool (corrected for coordinated omission, one warm generator JVM);
+#   - bytes allocated per request (JFR jdk.ThreadAllocationStatistics under wrk);
+#   - optionally (PROFILE=1) CPU and allocation flame graphs of sticky and stock into docs/perf/<date>/.
 #
 #   bash bench/perf.sh --check            # tools, ports, jar, load generator and the plan; starts nothing
 #   bash bench/perf.sh                    # Java on PATH, the JVM's default GC for one CPU
 #   bash bench/perf.sh --matrix           # Java 17 and Temurin 25 x G1, Serial, Parallel (about an hour)
-#   bash bench/perf.sh --quick            # smoke: every step for a second or two (under a minute)
+#   bash bench/perf.sh --quick            # smoke: every step for a second or two (a few minutes)
 #
-# Pins: gateway and nginx on CPU 1 (BENCH_SERVER_CPU), wrk and ConstantRate on CPU 0 (BENCH_LOAD_CPU).
+# Pins: both gateways and nginx on CPU 1 (BENCH_SERVER_CPU), wrk and ConstantRate on CPU 0 (BENCH_LOAD_CPU).
 # Writes under target/bench/perf-<date>/ (and docs/perf/<date>/ with PROFILE=1). Installs nothing.
 set -euo pipefail
 
@@ -28,7 +29,7 @@ source "$BENCH/perf-steps.sh"
 CHECK_ONLY=0 QUICK=0 MATRIX=0
 for arg in "$@"; do
   case "$arg" in
-    -h | --help) sed -n '2,17p' "$0" | cut -c3-; echo "Knobs (environment variables): see bench/README.md."; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0" | cut -c3-; echo "Knobs (environment variables): see bench/README.md."; exit 0 ;;
     --check) CHECK_ONLY=1 ;;
     --quick) QUICK=1 ;;
     --matrix) MATRIX=1 ;;
@@ -39,29 +40,32 @@ done
 # ---- knobs (environment); --quick and --matrix only change the defaults ---------------------------
 if ((QUICK)); then
   : "${WARMUP_SECONDS:=3}" "${WARMUP_MAX_SECONDS:=3}" "${WARMUP_CHUNK:=1}" "${PERF_ROUNDS:=1}" "${SAT_DURATION:=2}"
-  : "${RATE_DURATION:=2}" "${RATE_WARMUP:=1}" "${ALLOC_SECONDS:=2}" "${ALLOC_SCENARIOS:=sticky}" "${ALLOC_MARGIN:=4}" "${PROFILE_SECONDS:=2}"
+  : "${RATE_DURATION:=2}" "${RATE_WARMUP:=1}" "${RATE_GEN_WARMUP:=2}" "${ALLOC_SECONDS:=2}" "${ALLOC_SCENARIOS:=sticky}" "${PROFILE_SECONDS:=2}"
 fi
 if ((MATRIX)); then
   : "${PERF_JAVA_HOMES:=/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64}" "${PERF_GCS:=G1 Serial Parallel}"
 fi
-WARMUP_SECONDS="${WARMUP_SECONDS:-45}"        # JIT warm-up per JVM: at least this long ...
-WARMUP_MAX_SECONDS="${WARMUP_MAX_SECONDS:-60}" # ... and until req/s is stable, at most this long
-WARMUP_CHUNK="${WARMUP_CHUNK:-5}"             # seconds per warm-up chunk (plain / sticky / new)
+# On one CPU shared with its own compiler threads, a gateway JVM needs 2-3 minutes of load before its
+# throughput stops rising (measured: ~1,200 req/s after 60 s, ~5,000 after 150 s).
+WARMUP_SECONDS="${WARMUP_SECONDS:-160}"       # JIT warm-up per JVM: at least this long ...
+WARMUP_MAX_SECONDS="${WARMUP_MAX_SECONDS:-320}" # ... and until req/s is stable, at most this long
+WARMUP_CHUNK="${WARMUP_CHUNK:-10}"            # seconds per warm-up chunk (stock / plain / sticky / new)
 WARMUP_TOLERANCE="${WARMUP_TOLERANCE:-0.05}"
 PERF_ROUNDS="${PERF_ROUNDS:-5}"               # interleaved rounds; medians are reported
 SAT_DURATION="${SAT_DURATION:-10}"            # seconds per scenario per round, saturation (wrk)
 THREADS="${THREADS:-1}"                       # wrk threads (saturation)
 CONNECTIONS="${CONNECTIONS:-32}"              # wrk connections (saturation)
-RATE_FRACTION="${RATE_FRACTION:-0.5}"         # fixed offered rate = this x stock's median req/s
+RATE_FRACTION="${RATE_FRACTION:-0.5}"         # fixed offered rate = this x stock's median req/s (saturation)
 FIXED_RATE="${FIXED_RATE:-}"                  # or this rate (req/s) for every config, e.g. to compare JVMs
 RATE_DURATION="${RATE_DURATION:-15}"          # measured seconds per scenario per round at the fixed rate
 RATE_WARMUP="${RATE_WARMUP:-3}"               # ConstantRate's own warm-up before each of those
 RATE_CONNECTIONS="${RATE_CONNECTIONS:-32}"    # ConstantRate connections
-ALLOC_SECONDS="${ALLOC_SECONDS:-10}"          # JFR window for bytes/request, per scenario
-ALLOC_SCENARIOS="${ALLOC_SCENARIOS:-plain sticky new}"
-ALLOC_MARGIN="${ALLOC_MARGIN:-10}"            # ConstantRate runs this much longer than the JFR window
+RATE_GEN_WARMUP="${RATE_GEN_WARMUP:-20}"      # the generator JVM's own warm-up, on nginx, before its runs
+ALLOC_SECONDS="${ALLOC_SECONDS:-10}"          # JFR window for bytes/request, per scenario (under wrk)
+ALLOC_SCENARIOS="${ALLOC_SCENARIOS:-stock plain sticky new}"
 PROFILE="${PROFILE:-0}"                       # 1: flame graphs of the sticky path per config
 PROFILE_SECONDS="${PROFILE_SECONDS:-15}"      # per flame graph (CPU, then allocation)
+PROFILE_SCENARIOS="${PROFILE_SCENARIOS:-sticky stock}"
 PROFILE_DIR="${PROFILE_DIR:-$ROOT/docs/perf/$(date +%Y-%m-%d)}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-180}"
 SERVER_CPU="${BENCH_SERVER_CPU:-1}"
@@ -74,15 +78,15 @@ PERF_GCS="${PERF_GCS:-default}"               # default (the JVM's choice for on
 LOADGEN_JAVA="${LOADGEN_JAVA:-java}"
 LOADGEN_OPTS="${LOADGEN_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC -XX:ActiveProcessorCount=1}"
 
-HOST=127.0.0.1 GATEWAY_PORT=18080 MANAGEMENT_PORT=18081
+HOST=127.0.0.1 GATEWAY_PORT=18080 MANAGEMENT_PORT=18081 STOCK_PORT=18180 STOCK_MANAGEMENT_PORT=18181
 BACKEND_PORTS=(19001 19002 19003)
 STICKY_COOKIE_NAME=KNOX_BACKEND-sticky
 LOADGEN_CLASSES="$ROOT/target/jmh/test-classes"
 LOADGEN_CLASS=dev.affinity.gateway.bench.ConstantRate
-RATE_RULE="${FIXED_RATE:-$RATE_FRACTION x the median req/s of plain}"
+RATE_RULE="${FIXED_RATE:-$RATE_FRACTION x the median req/s of stock}"
 
 for n in WARMUP_SECONDS WARMUP_MAX_SECONDS WARMUP_CHUNK PERF_ROUNDS SAT_DURATION THREADS CONNECTIONS RATE_DURATION \
-         RATE_WARMUP RATE_CONNECTIONS ALLOC_SECONDS ALLOC_MARGIN PROFILE_SECONDS STARTUP_TIMEOUT; do
+         RATE_WARMUP RATE_CONNECTIONS RATE_GEN_WARMUP ALLOC_SECONDS PROFILE_SECONDS STARTUP_TIMEOUT; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
 [[ -z "$FIXED_RATE" || "$FIXED_RATE" =~ ^[0-9]+$ ]] || die "FIXED_RATE must be a whole number of req/s"
@@ -90,9 +94,9 @@ CONFIGS=()
 for home in $PERF_JAVA_HOMES; do
   for gc in $PERF_GCS; do CONFIGS+=("$home|$gc"); done
 done
-PER_CONFIG_SECONDS=$(( STARTUP_TIMEOUT / 6 + WARMUP_MAX_SECONDS + PERF_ROUNDS * 3 * (SAT_DURATION + 1)
-  + PERF_ROUNDS * 3 * (RATE_DURATION + RATE_WARMUP + 3) + $(wc -w <<< "$ALLOC_SCENARIOS") * (ALLOC_SECONDS + ALLOC_MARGIN + RATE_WARMUP + 10)
-  + PROFILE * (2 * PROFILE_SECONDS + RATE_WARMUP + 15) ))
+PER_CONFIG_SECONDS=$(( STARTUP_TIMEOUT / 3 + WARMUP_MAX_SECONDS + PERF_ROUNDS * 4 * (SAT_DURATION + 1)
+  + RATE_GEN_WARMUP + PERF_ROUNDS * 4 * (RATE_DURATION + RATE_WARMUP + 1) + $(wc -w <<< "$ALLOC_SCENARIOS") * (ALLOC_SECONDS + 10)
+  + PROFILE * $(wc -w <<< "$PROFILE_SCENARIOS") * (2 * PROFILE_SECONDS + RATE_GEN_WARMUP + RATE_WARMUP + 20) ))
 MAX_TOTAL_SECONDS="${MAX_TOTAL_SECONDS:-$(( 600 + ${#CONFIGS[@]} * (PER_CONFIG_SECONDS + STARTUP_TIMEOUT) ))}"
 
 # ---- preflight --------------------------------------------------------------------------------------
@@ -105,21 +109,23 @@ for c in "${CONFIGS[@]}"; do
   for tool in java jcmd jfr; do [[ -x "$home/bin/$tool" ]] || problems+=("$home/bin/$tool not found (PERF_JAVA_HOMES)"); done
   gc_flag "$gc" > /dev/null || problems+=("unknown GC '$gc' in PERF_GCS (default, G1, Serial, Parallel)")
 done
-for port in "$GATEWAY_PORT" "$MANAGEMENT_PORT" "${BACKEND_PORTS[@]}"; do
+for port in "$GATEWAY_PORT" "$MANAGEMENT_PORT" "$STOCK_PORT" "$STOCK_MANAGEMENT_PORT" "${BACKEND_PORTS[@]}"; do
   if port_in_use "$port"; then problems+=("port $HOST:$port is already in use; stop whatever holds it first"); fi
 done
-for file in nginx.conf gateway-bench.yml alloc.jfc; do [[ -f "$BENCH/$file" ]] || problems+=("missing bench/$file"); done
+for file in nginx.conf gateway-bench.yml stock-gateway.yml stock-gateway/pom.xml alloc.jfc; do [[ -f "$BENCH/$file" ]] || problems+=("missing bench/$file"); done
 if ((PROFILE)); then bash "$BENCH/profile.sh" --check > /dev/null || problems+=("PROFILE=1 but async-profiler is not available (bash bench/profile.sh --check)"); fi
 if ((CHECK_ONLY)); then
   echo "jar: $(find_jar || true)${GATEWAY_JAR:+ (GATEWAY_JAR=$GATEWAY_JAR)}"
   echo "load generator: $( [[ -f "$LOADGEN_CLASSES/${LOADGEN_CLASS//.//}.class" ]] && echo "$LOADGEN_CLASSES" || echo "not built yet (a run builds it: ./mvnw -Pjmh ... package)")"
   echo "configs (${#CONFIGS[@]}):"
   for c in "${CONFIGS[@]}"; do echo "  $(config_name "$c"): $(config_java_opts "$c")"; done
+  echo "stock gateway jar: $(find "$BENCH/stock-gateway/target" -maxdepth 1 -name 'stock-gateway-*.jar' 2>/dev/null | head -1 || true)" \
+       "(built from bench/stock-gateway when missing)"
   echo "plan per config: warm-up ${WARMUP_SECONDS}-${WARMUP_MAX_SECONDS}s (${WARMUP_CHUNK}s chunks);" \
-       "$PERF_ROUNDS rounds x plain/sticky/new x ${SAT_DURATION}s wrk -t$THREADS -c$CONNECTIONS;" \
-       "$PERF_ROUNDS rounds x 3 x (${RATE_WARMUP}+${RATE_DURATION})s ConstantRate at a fixed rate ($RATE_RULE), $RATE_CONNECTIONS connections;" \
-       "bytes/request of '$ALLOC_SCENARIOS' (JFR, ${ALLOC_SECONDS}s each);" \
-       "flame graphs: $( ((PROFILE)) && echo "yes, ${PROFILE_SECONDS}s each, into $PROFILE_DIR/<config>/" || echo "no (PROFILE=1)")"
+       "$PERF_ROUNDS rounds x stock/plain/sticky/new x ${SAT_DURATION}s wrk -t$THREADS -c$CONNECTIONS;" \
+       "$PERF_ROUNDS rounds x 4 x (${RATE_WARMUP}+${RATE_DURATION})s ConstantRate at a fixed rate ($RATE_RULE), $RATE_CONNECTIONS connections;" \
+       "bytes/request of '$ALLOC_SCENARIOS' (JFR under wrk, ${ALLOC_SECONDS}s each);" \
+       "flame graphs: $( ((PROFILE)) && echo "$PROFILE_SCENARIOS, ${PROFILE_SECONDS}s each, into $PROFILE_DIR/<config>/<scenario>/" || echo "no (PROFILE=1)")"
   echo "about ${PER_CONFIG_SECONDS}s per config; bounded by ${MAX_TOTAL_SECONDS}s; CPUs: servers $SERVER_CPU, load $LOAD_CPU"
 fi
 if ((${#problems[@]})); then printf '%s\n' "${problems[@]}" >&2; exit 1; fi
@@ -136,6 +142,7 @@ start_watchdog "$MAX_TOTAL_SECONDS"
 
 start_backends
 resolve_jar
+resolve_stock_jar
 ensure_loadgen
 for c in "${CONFIGS[@]}"; do measure_config "$c"; done
 write_perf_summary | tee "$RUN_DIR/summary.txt"

@@ -78,25 +78,25 @@ take_cookies() { # STICKY_COOKIE (checked: sending it back gets no new Set-Cooki
 # throughput is within WARMUP_TOLERANCE of the previous cycle (the JIT has settled), at most
 # WARMUP_MAX_SECONDS. On one contended CPU, C2 can need well over a minute of load.
 warm_up() { # sets WARM_ELAPSED, WARM_STABLE, WARM_TRACE
-  log "warming the gateway: ${WARMUP_SECONDS}-${WARMUP_MAX_SECONDS}s in ${WARMUP_CHUNK}s chunks (plain / sticky / new)"
-  local cycle=0 stable idx name url cookie rps file
+  log "warming up: ${WARMUP_SECONDS}-${WARMUP_MAX_SECONDS}s in ${WARMUP_CHUNK}s chunks, one per scenario in turn"
+  local cycle=0 stable idx name url cookie rps file line
   local -A previous=()
   WARM_ELAPSED=0 WARM_STABLE=0 WARM_TRACE=""
   while :; do
     cycle=$((cycle + 1)) stable=1
-    WARM_TRACE+="  cycle $cycle:"
-    for idx in ${WARMUP_INDEXES:-1 2 3}; do # plain, sticky, new (their places in SCENARIOS)
+    line=""
+    for idx in ${WARMUP_INDEXES:-1 2 3}; do # plain, sticky, new (their places in SCENARIOS), or as given
       IFS='|' read -r name url cookie <<< "${SCENARIOS[$idx]}"
       file="$RAW/warmup-$cycle-$name.txt"
       run_wrk "$file" "$WARMUP_CHUNK" "$url" "$cookie"
       read -r rps _ <<< "$(parse_wrk "$file")"
-      WARM_TRACE+=" $name $(printf '%.0f' "$rps")"
+      line+=" $name $(printf '%.0f' "$rps")"
       if [[ -z "${previous[$name]:-}" ]] || ! within "$rps" "${previous[$name]}" "$WARMUP_TOLERANCE"; then stable=0; fi
       previous[$name]=$rps
     done
-    WARM_TRACE+=$'\n'
-    WARM_ELAPSED=$((WARM_ELAPSED + 3 * WARMUP_CHUNK))
-    log "warm-up cycle $cycle (${WARM_ELAPSED}s): plain ${previous[plain]} sticky ${previous[sticky]} new ${previous[new]} req/s"
+    WARM_TRACE+="  cycle $cycle:$line"$'\n'
+    WARM_ELAPSED=$((WARM_ELAPSED + $(wc -w <<< "${WARMUP_INDEXES:-1 2 3}") * WARMUP_CHUNK))
+    log "warm-up cycle $cycle (${WARM_ELAPSED}s):$line req/s"
     WARM_STABLE=$stable
     if ((WARM_ELAPSED >= WARMUP_SECONDS && stable)) || ((WARM_ELAPSED >= WARMUP_MAX_SECONDS)); then break; fi
   done

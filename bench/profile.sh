@@ -2,7 +2,7 @@
 # Flame graphs of a running JVM (the gateway) with async-profiler, attached through jcmd: a CPU flame
 # graph, then an allocation flame graph (bytes), each of SECONDS, as self-contained HTML files.
 #
-#   bash bench/profile.sh PID SECONDS OUTDIR     # OUTDIR/cpu.html, OUTDIR/alloc.html, OUTDIR/profiler.log
+#   bash bench/profile.sh PID SECONDS OUTDIR     # OUTDIR/{cpu,alloc}.html and .collapsed, OUTDIR/profiler.log
 #   bash bench/profile.sh --check                # finds (or extracts) the native library, starts nothing
 #   bash bench/profile.sh --agentpath            # prints the library path, for -agentpath at JVM start
 #
@@ -85,6 +85,8 @@ record() { # EVENT START_OPTIONS FILE TITLE
   log "profiling $event of pid $PID for ${SECONDS_EACH}s -> $file"
   agent "start,event=$event,$options" "$PLOG"
   sleep "$SECONDS_EACH"
+  # The same samples as text too (one line per stack with its weight), for tables and diffs.
+  agent "dump,file=${file%.html}.collapsed" "$PLOG"
   # async-profiler arguments are comma-separated: the title keeps only safe characters.
   agent "stop,file=$file,title=${title//[^A-Za-z0-9._\/-]/_}" "$PLOG"
   [[ -s "$file" ]] || die "no $file written (see $PLOG)"

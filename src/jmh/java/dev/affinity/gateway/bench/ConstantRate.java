@@ -11,35 +11,46 @@ import java.nio.charset.StandardCharsets;
  * {@code rate} per second whatever the server does, over at most {@code connections} keep-alive
  * connections, and each latency runs from the intended start time to the end of the response: a
  * server stall therefore shows in the latency of every request it delayed, not only in the one it
- * caught. Run {@code --help} for the options; {@code bench/README.md} shows how {@code bench/perf.sh}
- * uses it.
+ * caught. Several targets can be measured in interleaved rounds by one warm JVM ({@link
+ * ConstantRatePlan}). Run {@code --help} for the options; {@code bench/README.md} shows how {@code
+ * bench/perf.sh} uses it.
  */
 public final class ConstantRate {
 
     private ConstantRate() {}
 
-    public static void main(String[] args) throws InterruptedException, IOException {
+    public static void main(String[] args) throws IOException {
         if (args.length == 0 || "--help".equals(args[0]) || "-h".equals(args[0])) {
             System.out.println(ConstantRateOptions.USAGE);
             return;
         }
+        ConstantRatePlan plan;
         ConstantRateOptions options;
         try {
-            options = ConstantRateOptions.parse(args);
+            plan = ConstantRatePlan.parse(args);
+            options = ConstantRateOptions.parse(plan.rest());
+            plan.measuredRuns(options); // checks every --run target before any request
         } catch (IllegalArgumentException e) {
             System.err.println("ConstantRate: " + e.getMessage());
             System.err.println(ConstantRateOptions.USAGE);
             System.exit(64);
             return;
         }
-        ConstantRateResult result = new ConstantRateRun(options).run();
-        result.print(System.out);
-        if (options.hgrmFile() != null) {
-            try (PrintStream out =
-                    new PrintStream(new FileOutputStream(options.hgrmFile()), true, StandardCharsets.UTF_8)) {
-                result.writeHgrm(out);
-            }
+        if (!plan.generatorWarmup().isZero()) {
+            ConstantRateResult warm = new ConstantRateRun(options.generatorWarmup(plan.generatorWarmup())).run();
+            System.out.printf("generator warm-up: %d requests, %d errors%n", warm.sent(), warm.non2xx() + warm.failures());
         }
-        System.exit(result.errorRatio() > options.maxErrorRatio() ? 1 : 0);
+        boolean tooManyErrors = false;
+        for (ConstantRateOptions run : plan.measuredRuns(options)) {
+            ConstantRateResult result = new ConstantRateRun(run).run();
+            result.print(System.out);
+            if (run.hgrmFile() != null) {
+                try (PrintStream out = new PrintStream(new FileOutputStream(run.hgrmFile()), true, StandardCharsets.UTF_8)) {
+                    result.writeHgrm(out);
+                }
+            }
+            tooManyErrors |= result.errorRatio() > run.maxErrorRatio();
+        }
+        System.exit(tooManyErrors ? 1 : 0);
     }
 }

@@ -54,10 +54,41 @@ record ConstantRateOptions(
               --max-error-ratio X    exit 1 when errors / requests > X (default 0.001)
               --label TEXT           name printed with the results
               --allow-remote         accept a non-loopback target
+            Several targets in one JVM (the generator's JIT then stays warm from run to run):
+              --run 'LABEL|URL|COOKIE|HGRM'   a target (COOKIE and HGRM may be empty); repeatable,
+                                              replaces --url, --cookie, --hgrm and --label
+              --rounds N                      run the --run targets N times, interleaved (default 1)
+              --generator-warmup S            first load --url (or else the first target) at the rate
+                                              for S seconds, unmeasured, so the generator itself is
+                                              compiled (default 0)
             Latency is measured from each request's intended start time (start + i / rate), not from
             when it was sent: a stall delays later requests and is counted against them (coordinated
             omission corrected, as in wrk2).
             exit status: 0 ok, 1 too many errors, 64 bad usage""";
+
+    /** The same load, unmeasured, for {@code length}: the generator's own warm-up. */
+    ConstantRateOptions generatorWarmup(Duration length) {
+        return new ConstantRateOptions(
+                url, rate, length, Duration.ZERO, connections, eventLoops, cookie, timeout, null, 1.0, "generator warm-up", allowRemote);
+    }
+
+    /** The same settings against another target: one run of a {@code --run} plan. */
+    ConstantRateOptions forTarget(URI target, @Nullable String targetCookie, @Nullable String hgrm, String name) {
+        checkTarget(target, allowRemote);
+        return new ConstantRateOptions(
+                target,
+                rate,
+                duration,
+                warmup,
+                connections,
+                eventLoops,
+                targetCookie,
+                timeout,
+                hgrm,
+                maxErrorRatio,
+                name,
+                allowRemote);
+    }
 
     static ConstantRateOptions parse(String... args) {
         Deque<String> rest = new ArrayDeque<>(Arrays.asList(args));
@@ -100,8 +131,7 @@ record ConstantRateOptions(
         require(eventLoops >= 1, "--event-loops must be >= 1");
         require(maxErrorRatio >= 0, "--max-error-ratio must be >= 0");
         URI uri = URI.create(url);
-        require("http".equals(uri.getScheme()) && uri.getHost() != null, "--url must be http://host:port/...");
-        require(allowRemote || isLoopback(uri.getHost()), "refusing non-loopback target " + uri.getHost());
+        checkTarget(uri, allowRemote);
         return new ConstantRateOptions(
                 uri,
                 rate,
@@ -115,6 +145,11 @@ record ConstantRateOptions(
                 maxErrorRatio,
                 label,
                 allowRemote);
+    }
+
+    private static void checkTarget(URI uri, boolean allowRemote) {
+        require("http".equals(uri.getScheme()) && uri.getHost() != null, "--url must be http://host:port/...");
+        require(allowRemote || isLoopback(uri.getHost()), "refusing non-loopback target " + uri.getHost());
     }
 
     private static boolean isLoopback(String host) {

@@ -75,7 +75,7 @@ record ConstantRateResult(
         out.printf(
                 Locale.ROOT,
                 "RESULT offered=%.1f achieved=%.1f requests=%d errors=%d p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f"
-                        + " p999_ms=%.3f max_ms=%.3f send_lag_ms=%.3f%n",
+                        + " p999_ms=%.3f max_ms=%.3f send_lag_ms=%.3f label=%s%n",
                 options.rate(),
                 achievedRate(),
                 sent,
@@ -85,7 +85,8 @@ record ConstantRateResult(
                 percentileMs(99),
                 percentileMs(99.9),
                 latencies.getMaxValue() / NANOS_PER_MS,
-                maxSendLagNanos / NANOS_PER_MS);
+                maxSendLagNanos / NANOS_PER_MS,
+                options.label().isEmpty() ? "-" : options.label().replace(' ', '_'));
     }
 
     void writeHgrm(PrintStream out) {
