@@ -185,9 +185,9 @@ measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every me
     IFS='|' read -r name url cookie <<< "$s"
     specs+=("$name|$url|$cookie|$RAW/rate-round%r-$name.hgrm")
   done
-  log "$CONFIG fixed rate: $PERF_ROUNDS rounds of ${SCENARIOS[*]:1} at $FIXED_RATE_CFG req/s (${RATE_WARMUP}s + ${RATE_DURATION}s each, one generator JVM)"
-  run_cr "$RAW/rate.txt" "$FIXED_RATE_CFG" "$RATE_DURATION" "$PERF_ROUNDS" "${specs[@]}"
-  for round in $(seq 1 "$PERF_ROUNDS"); do
+  [[ " $PERF_STEPS " == *" rate "* ]] && log "$CONFIG fixed rate: $PERF_ROUNDS rounds of ${SCENARIOS[*]:1} at $FIXED_RATE_CFG req/s (${RATE_WARMUP}s + ${RATE_DURATION}s each, one generator JVM)"
+  [[ " $PERF_STEPS " == *" rate "* ]] && run_cr "$RAW/rate.txt" "$FIXED_RATE_CFG" "$RATE_DURATION" "$PERF_ROUNDS" "${specs[@]}"
+  [[ " $PERF_STEPS " == *" rate "* ]] && for round in $(seq 1 "$PERF_ROUNDS"); do
     for s in "${SCENARIOS[@]:1}"; do
       name="${s%%|*}" label="${s%%|*}"
       ((PERF_ROUNDS > 1)) && label+="_round_$round"
@@ -200,7 +200,7 @@ measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every me
       FIX_ERR["$CONFIG:$name"]=$(( ${FIX_ERR["$CONFIG:$name"]:-0} + $(cr_value "$RAW/rate.txt" "$label" errors) ))
     done
   done
-  for name in $ALLOC_SCENARIOS; do
+  [[ " $PERF_STEPS " == *" alloc "* ]] && for name in $ALLOC_SCENARIOS; do
     for s in "${SCENARIOS[@]:1}"; do
       IFS='|' read -r n url cookie <<< "$s"
       if [[ "$n" == "$name" ]]; then
@@ -209,7 +209,7 @@ measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every me
       fi
     done
   done
-  if ((PROFILE)); then
+  if ((PROFILE)) && [[ " $PERF_STEPS " == *" profile "* ]]; then
     for name in $PROFILE_SCENARIOS; do
       for s in "${SCENARIOS[@]:1}"; do
         IFS='|' read -r n url cookie <<< "$s"
@@ -249,16 +249,16 @@ write_perf_summary() {
       printf '%-7s %9.0f %6d  %-34s | %8.3f %8.3f %9.3f %8.3f %8.1f %6d %7.1f | %7s\n' "$name" \
         "$(median ${SAT_RPS["$config:$name"]})" "${SAT_ERR["$config:$name"]:-0}" \
         "$(printf '%.0f ' ${SAT_RPS["$config:$name"]})" \
-        "$(median ${FIX_P50["$config:$name"]})" "$(median ${FIX_P99["$config:$name"]})" \
-        "$(median ${FIX_P999["$config:$name"]})" "$(median ${FIX_MAX["$config:$name"]})" \
-        "$(median ${FIX_ACH["$config:$name"]})" "${FIX_ERR["$config:$name"]:-0}" "$(median ${FIX_LAG["$config:$name"]})" \
+        "$(median ${FIX_P50["$config:$name"]:-})" "$(median ${FIX_P99["$config:$name"]:-})" \
+        "$(median ${FIX_P999["$config:$name"]:-})" "$(median ${FIX_MAX["$config:$name"]:-})" \
+        "$(median ${FIX_ACH["$config:$name"]:-})" "${FIX_ERR["$config:$name"]:-0}" "$(median ${FIX_LAG["$config:$name"]:-})" \
         "${ALLOC_BPR["$config:$name"]:--}"
     done
     # shellcheck disable=SC2086
     {
-      m_stock=$(median ${SAT_RPS["$config:stock"]}); m_plain=$(median ${SAT_RPS["$config:plain"]})
-      m_sticky=$(median ${SAT_RPS["$config:sticky"]}); m_new=$(median ${SAT_RPS["$config:new"]})
-      p_stock=$(median ${FIX_P99["$config:stock"]}); p_sticky=$(median ${FIX_P99["$config:sticky"]}); p_new=$(median ${FIX_P99["$config:new"]})
+      m_stock=$(median ${SAT_RPS["$config:stock"]:-}); m_plain=$(median ${SAT_RPS["$config:plain"]:-})
+      m_sticky=$(median ${SAT_RPS["$config:sticky"]:-}); m_new=$(median ${SAT_RPS["$config:new"]:-})
+      p_stock=$(median ${FIX_P99["$config:stock"]:-}); p_sticky=$(median ${FIX_P99["$config:sticky"]:-}); p_new=$(median ${FIX_P99["$config:new"]:-})
     }
     echo "ratios (medians, this config)          value   goal (issue 13)"
     printf '  sticky/stock req/s (saturation)   %8s   >= 1.5 (moonshot 2.0)\n' "$(ratio "$m_sticky" "$m_stock")"
@@ -275,10 +275,10 @@ write_perf_summary() {
     printf '%-18s %10s %10s %10s %8s %11s %11s %10s %8s\n' config "stock r/s" "sticky r/s" "new r/s" sticky/st "stock p99" "sticky p99" "fixed rate" "B/req"
     for config in "${CONFIG_ORDER[@]}"; do
       # shellcheck disable=SC2086
-      printf '%-18s %10.0f %10.0f %10.0f %8s %11.3f %11.3f %10s %8s\n' "$config" "$(median ${SAT_RPS["$config:stock"]})" \
-        "$(median ${SAT_RPS["$config:sticky"]})" "$(median ${SAT_RPS["$config:new"]})" \
-        "$(ratio "$(median ${SAT_RPS["$config:sticky"]})" "$(median ${SAT_RPS["$config:stock"]})")" \
-        "$(median ${FIX_P99["$config:stock"]})" "$(median ${FIX_P99["$config:sticky"]})" "${CONFIG_RATE[$config]}" "${ALLOC_BPR["$config:sticky"]:--}"
+      printf '%-18s %10.0f %10.0f %10.0f %8s %11.3f %11.3f %10s %8s\n' "$config" "$(median ${SAT_RPS["$config:stock"]:-})" \
+        "$(median ${SAT_RPS["$config:sticky"]:-})" "$(median ${SAT_RPS["$config:new"]:-})" \
+        "$(ratio "$(median ${SAT_RPS["$config:sticky"]:-})" "$(median ${SAT_RPS["$config:stock"]:-})")" \
+        "$(median ${FIX_P99["$config:stock"]:-})" "$(median ${FIX_P99["$config:sticky"]:-})" "${CONFIG_RATE[$config]}" "${ALLOC_BPR["$config:sticky"]:--}"
     done
   fi
   echo

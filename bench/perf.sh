@@ -63,6 +63,7 @@ RATE_CONNECTIONS="${RATE_CONNECTIONS:-32}"    # ConstantRate connections
 RATE_GEN_WARMUP="${RATE_GEN_WARMUP:-20}"      # the generator JVM's own warm-up, on nginx, before its runs
 ALLOC_SECONDS="${ALLOC_SECONDS:-10}"          # JFR window for bytes/request, per scenario (under wrk)
 ALLOC_SCENARIOS="${ALLOC_SCENARIOS:-stock plain sticky new}"
+PERF_STEPS="${PERF_STEPS:-saturation rate alloc profile}" # what to measure after the warm-up (A/B runs: saturation)
 PROFILE="${PROFILE:-0}"                       # 1: flame graphs of the sticky path per config
 PROFILE_SECONDS="${PROFILE_SECONDS:-15}"      # per flame graph (CPU, then allocation)
 PROFILE_SCENARIOS="${PROFILE_SCENARIOS:-sticky stock}"

@@ -299,6 +299,27 @@ class AffinityEndpointTests {
     }
 
     @Test
+    void shouldTimeRequestsOnceWithBootsServerMetricNotAlsoWithTheGatewaysOwn() {
+        new CookieClient(this.port).get("/hive/a");
+
+        String scrape = this.management
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+
+        assertThat(scrape)
+                .as("Boot's http.server.requests stays on")
+                .contains("http_server_requests_seconds_count{")
+                .as("Spring Cloud Gateway's second per-request timer is off by default")
+                .doesNotContain("spring_cloud_gateway_requests_seconds");
+    }
+
+    @Test
     void shouldNotExposeActuatorOnTheTrafficPort() {
         assertThat(new CookieClient(this.port).get("/actuator/affinity").statusCode())
                 .isEqualTo(404);
