@@ -20,7 +20,13 @@ java_major() { # JAVA_HOME -> 17, 25, ...
 config_name() { echo "java$(java_major "${1%%|*}")-${1#*|}"; }
 
 config_java_opts() { # every config gets one CPU, the same heap and the same extra options, both gateways
-  echo "$GATEWAY_HEAP -XX:ActiveProcessorCount=1 $(gc_flag "${1#*|}") $GATEWAY_EXTRA_OPTS" | tr -s ' ' | sed 's/ $//'
+  local modern=""
+  # Netty (4.2) stops using sun.misc.Unsafe on Java 25+ unless the JVM allows it, and falls back to
+  # slower buffer code: measured here, both gateways lost about a third of their throughput.
+  if [[ "$(java_major "${1%%|*}")" =~ ^[0-9]+$ ]] && (( $(java_major "${1%%|*}") >= 24 )); then
+    modern="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+  fi
+  echo "$GATEWAY_HEAP -XX:ActiveProcessorCount=1 $(gc_flag "${1#*|}") $modern $GATEWAY_EXTRA_OPTS" | tr -s ' ' | sed 's/ $//'
 }
 
 ensure_loadgen() { # compiles ConstantRate (Maven profile jmh) when missing or older than its sources
@@ -97,27 +103,29 @@ stop_gateways() {
   JAR=""
 }
 
-# Bytes allocated per request: wrk saturates the scenario for ALLOC_SECONDS + 4 s while JFR records every
-# thread's allocation counter once a second, from 2 s into the load for ALLOC_SECONDS; the sum of
-# (last - first) over the threads seen at least twice, divided by the requests served between the
-# first and the last sample (wrk's requests/s x seconds between them). Counts every allocation of the
-# JVM in that window, its background work included (next to nothing at WARN logging without scraping).
+# Bytes allocated per request: JFR records every thread's allocation counter once a second while wrk
+# saturates the scenario, first for ALLOC_SETTLE s (not counted: starting JFR deoptimizes compiled code,
+# and until the JIT has recompiled it the gateway runs slower and allocates more, since interpreted and
+# C1 code does no escape analysis), then for ALLOC_SECONDS. Over that second wrk run only: the sum of
+# (last - first) over the threads sampled at least twice in it, divided by the requests served between
+# those samples (its wrk requests/s x seconds between them). Counts every allocation of the JVM in that
+# window, its background work included (next to nothing at WARN logging without scraping).
 bytes_per_request() { # NAME URL COOKIE PID -> prints bytes/request
-  local name="$1" url="$2" cookie="$3" pid="$4" jfr="$CONFIG_DIR/alloc-$1.jfr" file="$CONFIG_DIR/raw/alloc-$1.txt" wrk_pid rps
-  run_wrk "$file" $((ALLOC_SECONDS + 4)) "$url" "$cookie" &
-  wrk_pid=$!
-  sleep 2
+  local name="$1" url="$2" cookie="$3" pid="$4" jfr="$CONFIG_DIR/alloc-$1.jfr" file="$CONFIG_DIR/raw/alloc-$1.txt" rps from to
   timeout 60 "$JAVA_HOME_CFG/bin/jcmd" "$pid" JFR.start name=bench-alloc settings="$BENCH/alloc.jfc" filename="$jfr" > /dev/null
-  sleep "$ALLOC_SECONDS"
+  run_wrk "$CONFIG_DIR/raw/alloc-$1-settle.txt" "$ALLOC_SETTLE" "$url" "$cookie"
+  from="$(date +%s.%N)"
+  run_wrk "$file" "$ALLOC_SECONDS" "$url" "$cookie"
+  to="$(date +%s.%N)"
   timeout 60 "$JAVA_HOME_CFG/bin/jcmd" "$pid" JFR.stop name=bench-alloc > /dev/null
-  wait "$wrk_pid" || true
   read -r rps _ <<< "$(parse_wrk "$file")"
   timeout 120 "$JAVA_HOME_CFG/bin/jfr" print --json --events jdk.ThreadAllocationStatistics "$jfr" \
-    | jq --argjson rate "$rps" -r '
+    | jq --argjson rate "$rps" --argjson from "$from" --argjson to "$to" -r '
         def ts: .values.startTime | capture("^(?<base>[^.Z+]+)(\\.(?<frac>[0-9]+))?") as $c
           | (($c.base + "Z") | fromdateiso8601) + (("0." + ($c.frac // "0")) | tonumber);
-        [.recording.events[] | {t: ts, id: .values.thread.javaThreadId, a: .values.allocated}] as $e
-        | ($e | map(.t) | (max - min)) as $span
+        [.recording.events[] | {t: ts, id: .values.thread.javaThreadId, a: .values.allocated}
+          | select(.t >= $from and .t <= $to)] as $e
+        | ($e | map(.t) | if length > 1 then max - min else 0 end) as $span
         | ($e | group_by(.id) | map(select(length > 1) | (max_by(.t).a - min_by(.t).a)) | add // 0) as $bytes
         | if $span > 0 and $rate > 0 then ($bytes / ($rate * $span) | floor) else "n/a" end'
 }
@@ -200,6 +208,16 @@ measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every me
       FIX_ERR["$CONFIG:$name"]=$(( ${FIX_ERR["$CONFIG:$name"]:-0} + $(cr_value "$RAW/rate.txt" "$label" errors) ))
     done
   done
+  # Flame graphs before bytes/request: starting JFR deoptimizes compiled code, and the recompilation
+  # would show in the profiles.
+  if ((PROFILE)) && [[ " $PERF_STEPS " == *" profile "* ]]; then
+    for name in $PROFILE_SCENARIOS; do
+      for s in "${SCENARIOS[@]:1}"; do
+        IFS='|' read -r n url cookie <<< "$s"
+        if [[ "$n" == "$name" ]]; then profile_path "$name" "$url" "$cookie" "$(scenario_pid "$name")"; fi
+      done
+    done
+  fi
   [[ " $PERF_STEPS " == *" alloc "* ]] && for name in $ALLOC_SCENARIOS; do
     for s in "${SCENARIOS[@]:1}"; do
       IFS='|' read -r n url cookie <<< "$s"
@@ -209,14 +227,6 @@ measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every me
       fi
     done
   done
-  if ((PROFILE)) && [[ " $PERF_STEPS " == *" profile "* ]]; then
-    for name in $PROFILE_SCENARIOS; do
-      for s in "${SCENARIOS[@]:1}"; do
-        IFS='|' read -r n url cookie <<< "$s"
-        if [[ "$n" == "$name" ]]; then profile_path "$name" "$url" "$cookie" "$(scenario_pid "$name")"; fi
-      done
-    done
-  fi
   stop_gateways
 }
 

@@ -40,7 +40,7 @@ done
 # ---- knobs (environment); --quick and --matrix only change the defaults ---------------------------
 if ((QUICK)); then
   : "${WARMUP_SECONDS:=3}" "${WARMUP_MAX_SECONDS:=3}" "${WARMUP_CHUNK:=1}" "${PERF_ROUNDS:=1}" "${SAT_DURATION:=2}"
-  : "${RATE_DURATION:=2}" "${RATE_WARMUP:=1}" "${RATE_GEN_WARMUP:=2}" "${ALLOC_SECONDS:=2}" "${ALLOC_SCENARIOS:=sticky}" "${PROFILE_SECONDS:=2}"
+  : "${RATE_DURATION:=2}" "${RATE_WARMUP:=1}" "${RATE_GEN_WARMUP:=2}" "${ALLOC_SECONDS:=2}" "${ALLOC_SCENARIOS:=sticky}" "${ALLOC_SETTLE:=2}" "${PROFILE_SECONDS:=2}"
 fi
 if ((MATRIX)); then
   : "${PERF_JAVA_HOMES:=/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64}" "${PERF_GCS:=G1 Serial Parallel}"
@@ -62,6 +62,7 @@ RATE_WARMUP="${RATE_WARMUP:-3}"               # ConstantRate's own warm-up befor
 RATE_CONNECTIONS="${RATE_CONNECTIONS:-32}"    # ConstantRate connections
 RATE_GEN_WARMUP="${RATE_GEN_WARMUP:-20}"      # the generator JVM's own warm-up, on nginx, before its runs
 ALLOC_SECONDS="${ALLOC_SECONDS:-10}"          # JFR window for bytes/request, per scenario (under wrk)
+ALLOC_SETTLE="${ALLOC_SETTLE:-20}"            # wrk load after JFR starts, before that window (JIT recovers)
 ALLOC_SCENARIOS="${ALLOC_SCENARIOS:-stock plain sticky new}"
 PERF_STEPS="${PERF_STEPS:-saturation rate alloc profile}" # what to measure after the warm-up (A/B runs: saturation)
 PROFILE="${PROFILE:-0}"                       # 1: flame graphs of the sticky path per config
@@ -87,16 +88,20 @@ LOADGEN_CLASS=dev.affinity.gateway.bench.ConstantRate
 RATE_RULE="${FIXED_RATE:-$RATE_FRACTION x the median req/s of stock}"
 
 for n in WARMUP_SECONDS WARMUP_MAX_SECONDS WARMUP_CHUNK PERF_ROUNDS SAT_DURATION THREADS CONNECTIONS RATE_DURATION \
-         RATE_WARMUP RATE_CONNECTIONS RATE_GEN_WARMUP ALLOC_SECONDS PROFILE_SECONDS STARTUP_TIMEOUT; do
+         RATE_WARMUP RATE_CONNECTIONS RATE_GEN_WARMUP ALLOC_SECONDS ALLOC_SETTLE PROFILE_SECONDS STARTUP_TIMEOUT; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
 [[ -z "$FIXED_RATE" || "$FIXED_RATE" =~ ^[0-9]+$ ]] || die "FIXED_RATE must be a whole number of req/s"
 CONFIGS=()
-for home in $PERF_JAVA_HOMES; do
-  for gc in $PERF_GCS; do CONFIGS+=("$home|$gc"); done
-done
+if [[ -n "${PERF_CONFIGS:-}" ]]; then # explicit JAVA_HOME|GC pairs instead of the cross product
+  for c in $PERF_CONFIGS; do CONFIGS+=("$c"); done
+else
+  for home in $PERF_JAVA_HOMES; do
+    for gc in $PERF_GCS; do CONFIGS+=("$home|$gc"); done
+  done
+fi
 PER_CONFIG_SECONDS=$(( STARTUP_TIMEOUT / 3 + WARMUP_MAX_SECONDS + PERF_ROUNDS * 4 * (SAT_DURATION + 1)
-  + RATE_GEN_WARMUP + PERF_ROUNDS * 4 * (RATE_DURATION + RATE_WARMUP + 1) + $(wc -w <<< "$ALLOC_SCENARIOS") * (ALLOC_SECONDS + 10)
+  + RATE_GEN_WARMUP + PERF_ROUNDS * 4 * (RATE_DURATION + RATE_WARMUP + 1) + $(wc -w <<< "$ALLOC_SCENARIOS") * (ALLOC_SETTLE + ALLOC_SECONDS + 10)
   + PROFILE * $(wc -w <<< "$PROFILE_SCENARIOS") * (2 * PROFILE_SECONDS + RATE_GEN_WARMUP + RATE_WARMUP + 20) ))
 MAX_TOTAL_SECONDS="${MAX_TOTAL_SECONDS:-$(( 600 + ${#CONFIGS[@]} * (PER_CONFIG_SECONDS + STARTUP_TIMEOUT) ))}"
 
