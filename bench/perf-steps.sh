@@ -148,7 +148,7 @@ scenario_pid() { # NAME -> the JVM that serves it
 }
 
 measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every measurement of this config
-  local config_spec="$1" round s name url cookie file rps errors specs=()
+  local config_spec="$1" round s name url cookie file rps errors pid specs=()
   CONFIG="$(config_name "$config_spec")"
   JAVA_HOME_CFG="${config_spec%%|*}"
   CONFIG_DIR="$RUN_DIR/$CONFIG"
@@ -165,6 +165,14 @@ measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every me
   # the product; figures taken with it are not the issue's "same JVM flags" comparison (the summary says so).
   GATEWAY_JAVA_OPTS="$GATEWAY_JAVA_OPTS${OURS_EXTRA_OPTS:+ $OURS_EXTRA_OPTS}" start_gateway
   take_sticky_cookie
+  # The first JFR recording in a JVM deoptimizes compiled code, and on one core the JIT takes more than
+  # 30 s to recover: start and stop one in both JVMs now, so that the warm-up pays for it.
+  if [[ " $PERF_STEPS " == *" alloc "* ]]; then
+    for pid in "$STOCK_PID" "$GATEWAY_PID"; do
+      timeout 60 "$JAVA_HOME_CFG/bin/jcmd" "$pid" JFR.start name=bench-prime settings="$BENCH/alloc.jfc" > /dev/null
+      timeout 60 "$JAVA_HOME_CFG/bin/jcmd" "$pid" JFR.stop name=bench-prime > /dev/null
+    done
+  fi
   SCENARIOS=(
     "direct|http://$HOST:${BACKEND_PORTS[0]}/|"
     "stock|http://$HOST:$STOCK_PORT/stock/|"
