@@ -100,7 +100,7 @@ median() { # numbers as arguments
     if (NR == 0) { print 0 } else if (NR % 2) { print a[(NR + 1) / 2] } else { printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 } }'
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.3f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.3f", a / b }'; }
 
 within() { # A B TOLERANCE: succeeds when A is within TOLERANCE (relative) of B
   awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = (a - b) / (b > 0 ? b : 1); exit !(d <= t && d >= -t) }'

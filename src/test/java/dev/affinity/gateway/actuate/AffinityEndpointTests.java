@@ -279,15 +279,7 @@ class AffinityEndpointTests {
         client.get("/hive/a");
         client.get("/hive/b");
 
-        String scrape = this.management
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        String scrape = prometheus();
 
         assertThat(scrape)
                 .containsPattern(
@@ -302,15 +294,7 @@ class AffinityEndpointTests {
     void shouldTimeRequestsOnceWithBootsServerMetricNotAlsoWithTheGatewaysOwn() {
         new CookieClient(this.port).get("/hive/a");
 
-        String scrape = this.management
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        String scrape = prometheus();
 
         assertThat(scrape)
                 .as("Boot's http.server.requests stays on")
@@ -323,6 +307,18 @@ class AffinityEndpointTests {
     void shouldNotExposeActuatorOnTheTrafficPort() {
         assertThat(new CookieClient(this.port).get("/actuator/affinity").statusCode())
                 .isEqualTo(404);
+    }
+
+    private String prometheus() {
+        return this.management
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     private WebTestClient.ResponseSpec setState(String instance, String state, boolean authenticated) {
