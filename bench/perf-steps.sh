@@ -143,12 +143,23 @@ profile_path() { # NAME URL COOKIE PID: CPU and allocation flame graphs under Co
   for f in "$dir"/*.collapsed; do [[ -f "$f" ]] && mv "$f" "$CONFIG_DIR/raw/$name-$(basename "$f")"; done
 }
 
+step_on() { [[ " $PERF_STEPS " == *" $1 "* ]]; } # STEP: is it in PERF_STEPS?
+
+scenario_target() { # NAME -> "url|cookie" of that scenario in SCENARIOS (fails for an unknown name)
+  local s
+  for s in "${SCENARIOS[@]}"; do
+    if [[ "${s%%|*}" == "$1" ]]; then echo "${s#*|}"; return 0; fi
+  done
+  log "unknown scenario '$1' (stock, plain, sticky, new)"
+  return 1
+}
+
 scenario_pid() { # NAME -> the JVM that serves it
   if [[ "$1" == stock ]]; then echo "$STOCK_PID"; else echo "$GATEWAY_PID"; fi
 }
 
 measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every measurement of this config
-  local config_spec="$1" round s name url cookie file rps errors pid specs=()
+  local config_spec="$1" round s name label url cookie target file rps errors pid specs=()
   CONFIG="$(config_name "$config_spec")"
   JAVA_HOME_CFG="${config_spec%%|*}"
   CONFIG_DIR="$RUN_DIR/$CONFIG"
@@ -167,7 +178,7 @@ measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every me
   take_sticky_cookie
   # The first JFR recording in a JVM deoptimizes compiled code, and on one core the JIT takes more than
   # 30 s to recover: start and stop one in both JVMs now, so that the warm-up pays for it.
-  if [[ " $PERF_STEPS " == *" alloc "* ]]; then
+  if step_on alloc; then
     for pid in "$STOCK_PID" "$GATEWAY_PID"; do
       timeout 60 "$JAVA_HOME_CFG/bin/jcmd" "$pid" JFR.start name=bench-prime settings="$BENCH/alloc.jfc" > /dev/null
       timeout 60 "$JAVA_HOME_CFG/bin/jcmd" "$pid" JFR.stop name=bench-prime > /dev/null
@@ -197,44 +208,44 @@ measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every me
   # shellcheck disable=SC2086
   FIXED_RATE_CFG="${FIXED_RATE:-$(awk -v m="$(median ${SAT_RPS["$CONFIG:stock"]})" -v f="$RATE_FRACTION" 'BEGIN { r = int(m * f); print (r < 1) ? 1 : r }')}"
   CONFIG_RATE["$CONFIG"]=$FIXED_RATE_CFG
-  for s in "${SCENARIOS[@]:1}"; do
-    IFS='|' read -r name url cookie <<< "$s"
-    specs+=("$name|$url|$cookie|$RAW/rate-round%r-$name.hgrm")
-  done
-  [[ " $PERF_STEPS " == *" rate "* ]] && log "$CONFIG fixed rate: $PERF_ROUNDS rounds of ${SCENARIOS[*]:1} at $FIXED_RATE_CFG req/s (${RATE_WARMUP}s + ${RATE_DURATION}s each, one generator JVM)"
-  [[ " $PERF_STEPS " == *" rate "* ]] && run_cr "$RAW/rate.txt" "$FIXED_RATE_CFG" "$RATE_DURATION" "$PERF_ROUNDS" "${specs[@]}"
-  [[ " $PERF_STEPS " == *" rate "* ]] && for round in $(seq 1 "$PERF_ROUNDS"); do
+  if step_on rate; then
     for s in "${SCENARIOS[@]:1}"; do
-      name="${s%%|*}" label="${s%%|*}"
-      ((PERF_ROUNDS > 1)) && label+="_round_$round"
-      FIX_P50["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" p50_ms) "
-      FIX_P99["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" p99_ms) "
-      FIX_P999["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" p999_ms) "
-      FIX_MAX["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" max_ms) "
-      FIX_ACH["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" achieved) "
-      FIX_LAG["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" send_lag_ms) "
-      FIX_ERR["$CONFIG:$name"]=$(( ${FIX_ERR["$CONFIG:$name"]:-0} + $(cr_value "$RAW/rate.txt" "$label" errors) ))
+      IFS='|' read -r name url cookie <<< "$s"
+      specs+=("$name|$url|$cookie|$RAW/rate-round%r-$name.hgrm")
     done
-  done
-  # Flame graphs before bytes/request: starting JFR deoptimizes compiled code, and the recompilation
-  # would show in the profiles.
-  if ((PROFILE)) && [[ " $PERF_STEPS " == *" profile "* ]]; then
-    for name in $PROFILE_SCENARIOS; do
+    log "$CONFIG fixed rate: $PERF_ROUNDS rounds of ${SCENARIOS[*]:1} at $FIXED_RATE_CFG req/s (${RATE_WARMUP}s + ${RATE_DURATION}s each, one generator JVM)"
+    run_cr "$RAW/rate.txt" "$FIXED_RATE_CFG" "$RATE_DURATION" "$PERF_ROUNDS" "${specs[@]}"
+    for round in $(seq 1 "$PERF_ROUNDS"); do
       for s in "${SCENARIOS[@]:1}"; do
-        IFS='|' read -r n url cookie <<< "$s"
-        if [[ "$n" == "$name" ]]; then profile_path "$name" "$url" "$cookie" "$(scenario_pid "$name")"; fi
+        name="${s%%|*}" label="${s%%|*}"
+        ((PERF_ROUNDS > 1)) && label+="_round_$round"
+        FIX_P50["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" p50_ms) "
+        FIX_P99["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" p99_ms) "
+        FIX_P999["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" p999_ms) "
+        FIX_MAX["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" max_ms) "
+        FIX_ACH["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" achieved) "
+        FIX_LAG["$CONFIG:$name"]+="$(cr_value "$RAW/rate.txt" "$label" send_lag_ms) "
+        FIX_ERR["$CONFIG:$name"]=$(( ${FIX_ERR["$CONFIG:$name"]:-0} + $(cr_value "$RAW/rate.txt" "$label" errors) ))
       done
     done
   fi
-  [[ " $PERF_STEPS " == *" alloc "* ]] && for name in $ALLOC_SCENARIOS; do
-    for s in "${SCENARIOS[@]:1}"; do
-      IFS='|' read -r n url cookie <<< "$s"
-      if [[ "$n" == "$name" ]]; then
-        log "$CONFIG bytes/request: $name (wrk, JFR ${ALLOC_SECONDS}s)"
-        ALLOC_BPR["$CONFIG:$name"]="$(bytes_per_request "$name" "$url" "$cookie" "$(scenario_pid "$name")" || echo n/a)"
-      fi
+  # Flame graphs before bytes/request: starting JFR deoptimizes compiled code, and the recompilation
+  # would show in the profiles.
+  if ((PROFILE)) && step_on profile; then
+    for name in $PROFILE_SCENARIOS; do
+      target="$(scenario_target "$name")" || continue
+      IFS='|' read -r url cookie <<< "$target"
+      profile_path "$name" "$url" "$cookie" "$(scenario_pid "$name")"
     done
-  done
+  fi
+  if step_on alloc; then
+    for name in $ALLOC_SCENARIOS; do
+      target="$(scenario_target "$name")" || continue
+      IFS='|' read -r url cookie <<< "$target"
+      log "$CONFIG bytes/request: $name (wrk, JFR ${ALLOC_SECONDS}s)"
+      ALLOC_BPR["$CONFIG:$name"]="$(bytes_per_request "$name" "$url" "$cookie" "$(scenario_pid "$name")" || echo n/a)"
+    done
+  fi
   stop_gateways
 }
 

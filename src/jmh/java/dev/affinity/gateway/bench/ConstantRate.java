@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Open-model, constant-rate HTTP load generator with latencies corrected for coordinated omission
@@ -26,10 +27,11 @@ public final class ConstantRate {
         }
         ConstantRatePlan plan;
         ConstantRateOptions options;
+        List<ConstantRateOptions> runs;
         try {
             plan = ConstantRatePlan.parse(args);
             options = ConstantRateOptions.parse(plan.rest());
-            plan.measuredRuns(options); // checks every --run target before any request
+            runs = plan.measuredRuns(options); // checks every --run target before any request
         } catch (IllegalArgumentException e) {
             System.err.println("ConstantRate: " + e.getMessage());
             System.err.println(ConstantRateOptions.USAGE);
@@ -41,7 +43,7 @@ public final class ConstantRate {
             System.out.printf("generator warm-up: %d requests, %d errors%n", warm.sent(), warm.non2xx() + warm.failures());
         }
         boolean tooManyErrors = false;
-        for (ConstantRateOptions run : plan.measuredRuns(options)) {
+        for (ConstantRateOptions run : runs) {
             ConstantRateResult result = new ConstantRateRun(run).run();
             result.print(System.out);
             if (run.hgrmFile() != null) {

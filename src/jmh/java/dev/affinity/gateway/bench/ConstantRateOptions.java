@@ -170,7 +170,11 @@ record ConstantRateOptions(
     }
 
     private static double number(String option, Deque<String> rest) {
-        String raw = value(option, rest);
+        return number(option, value(option, rest));
+    }
+
+    /** A number, or seconds written with a trailing {@code s}; shared with {@link ConstantRatePlan}. */
+    static double number(String option, String raw) {
         try {
             return Double.parseDouble(raw.endsWith("s") ? raw.substring(0, raw.length() - 1) : raw);
         } catch (NumberFormatException e) {

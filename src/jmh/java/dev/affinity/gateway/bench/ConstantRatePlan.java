@@ -29,8 +29,8 @@ record ConstantRatePlan(List<Run> runs, int rounds, Duration generatorWarmup, St
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--run" -> runs.add(run(next(args, i++)));
-                case "--rounds" -> rounds = (int) number("--rounds", next(args, i++));
-                case "--generator-warmup" -> warmupSeconds = number("--generator-warmup", next(args, i++));
+                case "--rounds" -> rounds = (int) ConstantRateOptions.number("--rounds", next(args, i++));
+                case "--generator-warmup" -> warmupSeconds = ConstantRateOptions.number("--generator-warmup", next(args, i++));
                 default -> rest.add(args[i]);
             }
         }
@@ -74,13 +74,5 @@ record ConstantRatePlan(List<Run> runs, int rounds, Duration generatorWarmup, St
             throw new IllegalArgumentException(args[i] + " needs a value");
         }
         return args[i + 1];
-    }
-
-    private static double number(String option, String raw) {
-        try {
-            return Double.parseDouble(raw.endsWith("s") ? raw.substring(0, raw.length() - 1) : raw);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a number, got '" + raw + "'");
-        }
     }
 }
