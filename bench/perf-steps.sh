@@ -66,14 +66,19 @@ take_sticky_cookie() { # STICKY_COOKIE, checked: sending it back gets no new Set
   fi
 }
 
-resolve_stock_jar() { # STOCK_SOURCE_JAR: stock Spring Cloud Gateway (bench/stock-gateway), built when missing
-  local dir="$BENCH/stock-gateway"
-  STOCK_SOURCE_JAR="${STOCK_GATEWAY_JAR:-$(find "$dir/target" -maxdepth 1 -name 'stock-gateway-*.jar' 2>/dev/null | head -1)}"
-  if [[ -z "$STOCK_SOURCE_JAR" || -n "$(find "$dir/pom.xml" "$dir/src" -newer "$STOCK_SOURCE_JAR" -print -quit 2>/dev/null)" ]]; then
-    log "building stock Spring Cloud Gateway (bench/stock-gateway)"
-    (cd "$ROOT" && timeout 900 ./mvnw -B -q -f "$dir/pom.xml" -DskipTests package)
-    STOCK_SOURCE_JAR="$(find "$dir/target" -maxdepth 1 -name 'stock-gateway-*.jar' | head -1)"
+bench_project_jar() { # DIR ARTIFACT WHAT -> the jar of a Maven project under bench/, built when missing or older than its sources
+  local dir="$1" jar
+  jar="$(find "$dir/target" -maxdepth 1 -name "$2-*.jar" 2>/dev/null | head -1)"
+  if [[ -z "$jar" || -n "$(find "$dir/pom.xml" "$dir/src" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+    log "building $3 (${dir#"$ROOT"/})"
+    (cd "$ROOT" && timeout 900 ./mvnw -B -q -f "$dir/pom.xml" -DskipTests package) >&2
+    jar="$(find "$dir/target" -maxdepth 1 -name "$2-*.jar" | head -1)"
   fi
+  echo "$jar"
+}
+
+resolve_stock_jar() { # STOCK_SOURCE_JAR: stock Spring Cloud Gateway (bench/stock-gateway), built when missing
+  STOCK_SOURCE_JAR="${STOCK_GATEWAY_JAR:-$(bench_project_jar "$BENCH/stock-gateway" stock-gateway "stock Spring Cloud Gateway")}"
   [[ -f "$STOCK_SOURCE_JAR" ]] || die "no stock gateway jar"
 }
 

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# How fast could a gateway on this stack be? Saturation requests/s, on one pinned core, in one
+# interleaved run, of:
+#   stock    unmodified Spring Cloud Gateway, lb:// round-robin (bench/stock-gateway)
+#   sticky   our sticky hit (the jar in target/, bench/gateway-bench.yml)
+#   bare     Reactor Netty's HttpServer handing each request to its HttpClient: no Spring at all
+#   webflux  a Spring WebFlux application whose first web filter forwards with Reactor Netty
+#   gateway  the same, plus what Spring Cloud Gateway's routing filter does: its header filters, its
+#            HttpClient bean and a 30 s timeout (and, on request, each alone: client, headers, timeout)
+# bare, webflux and the rest are bench/ceiling-proxies: forwarding only, none of a gateway's other work
+# (routes, retries, error answers). Each JVM runs one of them only, so no JIT profile is shared.
+#
+#   bash bench/ceiling.sh            # about 20 minutes; summary in target/bench/ceiling-<time>/summary.txt
+#   bash bench/ceiling.sh --quick    # a smoke run of the script itself (seconds; numbers mean nothing)
+#
+# Knobs: CEILING_TARGETS (default "stock sticky bare webflux gateway"; also client, headers, timeout), WARMUP_ROUNDS (4) x WARMUP_CHUNK
+# (40 s) of interleaved warm-up per JVM, PERF_ROUNDS (5) x SAT_DURATION (15 s) measured, THREADS (1),
+# CONNECTIONS (32), GATEWAY_HEAP, GATEWAY_EXTRA_OPTS; pins as bench/perf.sh (BENCH_SERVER_CPU, BENCH_LOAD_CPU).
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+source "$BENCH/lib.sh"
+source "$BENCH/phases.sh"
+source "$BENCH/perf-steps.sh"
+
+QUICK=0
+for arg in "$@"; do
+  case "$arg" in
+    -h | --help) sed -n '2,18p' "$0" | cut -c3-; exit 0 ;;
+    --quick) QUICK=1 ;;
+    *) die "unknown argument '$arg' (try --help)" ;;
+  esac
+done
+if ((QUICK)); then : "${WARMUP_ROUNDS:=1}" "${WARMUP_CHUNK:=2}" "${PERF_ROUNDS:=1}" "${SAT_DURATION:=2}"; fi
+CEILING_TARGETS="${CEILING_TARGETS:-stock sticky bare webflux gateway}"
+WARMUP_ROUNDS="${WARMUP_ROUNDS:-4}" WARMUP_CHUNK="${WARMUP_CHUNK:-40}"
+PERF_ROUNDS="${PERF_ROUNDS:-5}" SAT_DURATION="${SAT_DURATION:-15}"
+THREADS="${THREADS:-1}" CONNECTIONS="${CONNECTIONS:-32}" STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-180}"
+SERVER_CPU="${BENCH_SERVER_CPU:-1}" LOAD_CPU="${BENCH_LOAD_CPU:-0}"
+GATEWAY_HEAP="${GATEWAY_HEAP:--Xms512m -Xmx512m}" GATEWAY_EXTRA_OPTS="${GATEWAY_EXTRA_OPTS:-}" GATEWAY_ARGS=""
+GATEWAY_JAVA="$(command -v java)"
+GATEWAY_JAVA_OPTS="$(config_java_opts "$(dirname "$(dirname "$(readlink -f "$GATEWAY_JAVA")")")|default")"
+HOST=127.0.0.1 GATEWAY_PORT=18080 STOCK_PORT=18180
+# the ceiling proxies: port (management port + 1) and the Gateway work each adds
+declare -A CEILING_PORT=([bare]=18410 [webflux]=18420 [client]=18430 [headers]=18440 [timeout]=18450 [gateway]=18460)
+declare -A CEILING_WORK=([webflux]="" [client]="--ceiling.gateway-client=true" [headers]="--ceiling.gateway-headers=true"
+  [timeout]="--ceiling.timeout=true" [gateway]="--ceiling.gateway-client=true --ceiling.gateway-headers=true --ceiling.timeout=true")
+BACKEND_PORTS=(19001 19002 19003)
+STICKY_COOKIE_NAME=KNOX_BACKEND-sticky
+CEILING_DIR="$BENCH/ceiling-proxies"
+
+for n in WARMUP_ROUNDS WARMUP_CHUNK PERF_ROUNDS SAT_DURATION THREADS CONNECTIONS STARTUP_TIMEOUT; do
+  [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
+done
+for t in $CEILING_TARGETS; do [[ " stock sticky ${!CEILING_PORT[*]} " == *" $t "* ]] || die "unknown target '$t'"; done
+for tool in wrk nginx curl taskset timeout java; do command -v "$tool" > /dev/null || die "required tool not found: $tool"; done
+for port in "$GATEWAY_PORT" "$STOCK_PORT" "${CEILING_PORT[@]}" "${BACKEND_PORTS[@]}"; do
+  if port_in_use "$port"; then die "port $HOST:$port is already in use; stop whatever holds it first"; fi
+done
+
+resolve_ceiling_jar() { # CEILING_JAR: bench/ceiling-proxies, built when missing or older than its sources
+  CEILING_JAR="$(bench_project_jar "$CEILING_DIR" ceiling-proxies "the ceiling proxies")"
+  [[ -f "$CEILING_JAR" ]] || die "no ceiling proxies jar"
+}
+
+start_ceiling() { # NAME PORT ARGS...: one ceiling proxy JVM, same options as the gateways
+  local name="$1" port="$2"
+  shift 2
+  log "starting ceiling proxy '$name' on $port (CPU $SERVER_CPU)"
+  # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a word list
+  start "$OUT/$name.log" "$GATEWAY_JAVA" $GATEWAY_JAVA_OPTS -jar "$CEILING_JAR" "$@"
+  if ! wait_200 "http://$HOST:$port/" "$STARTUP_TIMEOUT"; then tail -50 "$OUT/$name.log" >&2; exit 1; fi
+}
+
+target_url() { # NAME -> "url|cookie"
+  case "$1" in
+    stock) echo "http://$HOST:$STOCK_PORT/stock/|" ;;
+    sticky) echo "http://$HOST:$GATEWAY_PORT/sticky/|$STICKY_COOKIE_NAME=$STICKY_COOKIE" ;;
+    *) echo "http://$HOST:${CEILING_PORT[$1]}/|" ;;
+  esac
+}
+
+RUN_DIR="$ROOT/target/bench/ceiling-$(date +%Y%m%d-%H%M%S)"
+OUT="$RUN_DIR" CONFIG_DIR="$RUN_DIR"
+mkdir -p "$RUN_DIR/raw"
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+targets=($CEILING_TARGETS)
+start_watchdog $(( 900 + ${#targets[@]} * (STARTUP_TIMEOUT + (WARMUP_ROUNDS * WARMUP_CHUNK + PERF_ROUNDS * SAT_DURATION) * 2) ))
+
+start_backends
+resolve_jar
+resolve_stock_jar
+resolve_ceiling_jar
+for t in "${targets[@]}"; do
+  case "$t" in
+    stock) start_stock ;;
+    sticky) start_gateway; take_sticky_cookie ;;
+    bare) start_ceiling bare "${CEILING_PORT[bare]}" bare "${CEILING_PORT[bare]}" ;;
+    # shellcheck disable=SC2086 # CEILING_WORK is a word list
+    *) start_ceiling "$t" "${CEILING_PORT[$t]}" --server.port="${CEILING_PORT[$t]}" \
+      --management.server.port=$(( ${CEILING_PORT[$t]} + 1 )) --logging.level.root=WARN ${CEILING_WORK[$t]} ;;
+  esac
+done
+
+declare -A RPS=() ERRORS=()
+WARM_TRACE=""
+for w in $(seq 1 "$WARMUP_ROUNDS"); do
+  line="warm-up $w:"
+  for t in "${targets[@]}"; do
+    IFS='|' read -r url cookie <<< "$(target_url "$t")"
+    run_wrk "$RUN_DIR/raw/warm-$w-$t.txt" "$WARMUP_CHUNK" "$url" "$cookie"
+    line+=" $t $(parse_wrk "$RUN_DIR/raw/warm-$w-$t.txt" | cut -d' ' -f1)"
+  done
+  log "$line"
+  WARM_TRACE+="  $line"$'\n'
+done
+for r in $(seq 1 "$PERF_ROUNDS"); do
+  line="round $r:"
+  for t in "${targets[@]}"; do
+    IFS='|' read -r url cookie <<< "$(target_url "$t")"
+    run_wrk "$RUN_DIR/raw/round-$r-$t.txt" "$SAT_DURATION" "$url" "$cookie"
+    read -r rps _ _ errors <<< "$(parse_wrk "$RUN_DIR/raw/round-$r-$t.txt")"
+    RPS[$t]+="$rps " ERRORS[$t]=$(( ${ERRORS[$t]:-0} + errors ))
+    line+=" $t $rps"
+  done
+  log "$line"
+done
+
+{
+  echo "bench/ceiling.sh $(date '+%Y-%m-%d %H:%M'), git $GIT_NOTE, jar $JAR_NOTE"
+  echo "$(nproc) CPUs; servers on CPU $SERVER_CPU, wrk -t$THREADS -c$CONNECTIONS on CPU $LOAD_CPU; JVM: $("$GATEWAY_JAVA" -version 2>&1 | head -1) $GATEWAY_JAVA_OPTS"
+  echo "warm-up: $WARMUP_ROUNDS interleaved rounds x ${WARMUP_CHUNK}s per JVM (req/s):"
+  printf '%s' "$WARM_TRACE"
+  echo "measured: $PERF_ROUNDS interleaved rounds x ${SAT_DURATION}s; req/s per round, median, median / stock's median"
+  stock_median="$( [[ -n "${RPS[stock]:-}" ]] && median ${RPS[stock]} || echo 0)"
+  for t in "${targets[@]}"; do
+    m="$(median ${RPS[$t]})"
+    printf '  %-8s %-48s median %9.1f  x stock %s  errors %d\n' "$t" "${RPS[$t]}" "$m" "$(ratio "$m" "$stock_median")" "${ERRORS[$t]}"
+  done
+} | tee "$RUN_DIR/summary.txt"
+rm -f "${STOCK_JAR:-}"
