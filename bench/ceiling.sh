@@ -13,9 +13,9 @@
 #   bash bench/ceiling.sh            # about 20 minutes; summary in target/bench/ceiling-<time>/summary.txt
 #   bash bench/ceiling.sh --quick    # a smoke run of the script itself (seconds; numbers mean nothing)
 #
-# Knobs: CEILING_TARGETS (default "stock sticky bare webflux gateway"; also client, headers, timeout), WARMUP_ROUNDS (4) x WARMUP_CHUNK
-# (40 s) of interleaved warm-up per JVM, PERF_ROUNDS (5) x SAT_DURATION (15 s) measured, THREADS (1),
-# CONNECTIONS (32), GATEWAY_HEAP, GATEWAY_EXTRA_OPTS; pins as bench/perf.sh (BENCH_SERVER_CPU, BENCH_LOAD_CPU).
+# Knobs: CEILING_TARGETS (default "stock sticky bare webflux gateway"; also client, headers, timeout),
+# WARMUP_ROUNDS (4) x WARMUP_CHUNK (40 s) of interleaved warm-up per JVM, PERF_ROUNDS (5) x SAT_DURATION
+# (15 s) measured, THREADS (1), CONNECTIONS (32), GATEWAY_HEAP, GATEWAY_EXTRA_OPTS; pins as bench/perf.sh.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -104,28 +104,30 @@ for t in "${targets[@]}"; do
   esac
 done
 
-declare -A RPS=() ERRORS=()
+interleaved_round() { # NAME SECONDS: wrk on every target in turn; sets ROUND_RPS, ROUND_ERRORS (by target), ROUND_LINE
+  local t url cookie file
+  ROUND_LINE="$1:"
+  for t in "${targets[@]}"; do
+    IFS='|' read -r url cookie <<< "$(target_url "$t")"
+    file="$RUN_DIR/raw/${1// /-}-$t.txt"
+    run_wrk "$file" "$2" "$url" "$cookie"
+    read -r "ROUND_RPS[$t]" _ _ "ROUND_ERRORS[$t]" <<< "$(parse_wrk "$file")"
+    ROUND_LINE+=" $t ${ROUND_RPS[$t]}"
+  done
+  log "$ROUND_LINE"
+}
+
+declare -A RPS=() ERRORS=() ROUND_RPS=() ROUND_ERRORS=()
 WARM_TRACE=""
 for w in $(seq 1 "$WARMUP_ROUNDS"); do
-  line="warm-up $w:"
-  for t in "${targets[@]}"; do
-    IFS='|' read -r url cookie <<< "$(target_url "$t")"
-    run_wrk "$RUN_DIR/raw/warm-$w-$t.txt" "$WARMUP_CHUNK" "$url" "$cookie"
-    line+=" $t $(parse_wrk "$RUN_DIR/raw/warm-$w-$t.txt" | cut -d' ' -f1)"
-  done
-  log "$line"
-  WARM_TRACE+="  $line"$'\n'
+  interleaved_round "warm-up $w" "$WARMUP_CHUNK"
+  WARM_TRACE+="  $ROUND_LINE"$'\n'
 done
 for r in $(seq 1 "$PERF_ROUNDS"); do
-  line="round $r:"
+  interleaved_round "round $r" "$SAT_DURATION"
   for t in "${targets[@]}"; do
-    IFS='|' read -r url cookie <<< "$(target_url "$t")"
-    run_wrk "$RUN_DIR/raw/round-$r-$t.txt" "$SAT_DURATION" "$url" "$cookie"
-    read -r rps _ _ errors <<< "$(parse_wrk "$RUN_DIR/raw/round-$r-$t.txt")"
-    RPS[$t]+="$rps " ERRORS[$t]=$(( ${ERRORS[$t]:-0} + errors ))
-    line+=" $t $rps"
+    RPS[$t]+="${ROUND_RPS[$t]} " ERRORS[$t]=$(( ${ERRORS[$t]:-0} + ${ROUND_ERRORS[$t]} ))
   done
-  log "$line"
 done
 
 {

@@ -89,18 +89,18 @@ public class CeilingProxies {
     WebFilter forwardEverything(
             Environment environment, HttpClient gatewayClient, ObjectProvider<List<HttpHeadersFilter>> gatewayHeaders) {
         boolean useGatewayClient = environment.getProperty("ceiling.gateway-client", Boolean.class, false);
-        boolean gatewayWork = environment.getProperty("ceiling.gateway-headers", Boolean.class, false);
+        boolean useGatewayHeaders = environment.getProperty("ceiling.gateway-headers", Boolean.class, false);
         boolean timeout = environment.getProperty("ceiling.timeout", Boolean.class, false);
         List<String> backends = backends(environment.getProperty("ceiling.backends"));
         HttpClient client = useGatewayClient
                 ? gatewayClient
                 : HttpClient.create(ConnectionProvider.builder("webflux").maxConnections(500).build());
-        List<HttpHeadersFilter> filters = gatewayWork ? gatewayHeaders.getObject() : List.of();
+        List<HttpHeadersFilter> filters = useGatewayHeaders ? gatewayHeaders.getObject() : List.of();
         return (exchange, chain) -> {
             ServerHttpRequest request = exchange.getRequest();
             ServerHttpResponse response = exchange.getResponse();
             NettyDataBufferFactory buffers = (NettyDataBufferFactory) response.bufferFactory();
-            HttpHeaders sent = gatewayWork ? HttpHeadersFilter.filterRequest(filters, exchange) : request.getHeaders();
+            HttpHeaders sent = useGatewayHeaders ? HttpHeadersFilter.filterRequest(filters, exchange) : request.getHeaders();
             Mono<Void> forwarded = client.headers(headers -> sent.forEach((name, values) -> {
                         if (!HttpHeaders.HOST.equalsIgnoreCase(name)) {
                             headers.add(name, values);
@@ -114,7 +114,7 @@ public class CeilingProxies {
                         HttpHeaders received = new HttpHeaders();
                         backend.responseHeaders().forEach(e -> received.add(e.getKey(), e.getValue()));
                         response.getHeaders()
-                                .addAll(gatewayWork
+                                .addAll(useGatewayHeaders
                                         ? HttpHeadersFilter.filter(
                                                 filters, received, exchange, HttpHeadersFilter.Type.RESPONSE)
                                         : received);
