@@ -43,6 +43,10 @@ public class AffinityProperties {
     @Valid
     private final Discovery discovery = new Discovery();
 
+    /** How affinity routes reach the chosen instance. */
+    @Valid
+    private final Routing routing = new Routing();
+
     public CookieProperties getCookie() {
         return this.cookie;
     }
@@ -57,6 +61,10 @@ public class AffinityProperties {
 
     public Discovery getDiscovery() {
         return this.discovery;
+    }
+
+    public Routing getRouting() {
+        return this.routing;
     }
 
     /** Service ids become cookie names and URI hosts, so they are restricted to token characters. */
@@ -88,6 +96,28 @@ public class AffinityProperties {
 
         public void setRefreshInterval(Duration refreshInterval) {
             this.refreshInterval = refreshInterval;
+        }
+    }
+
+    /** {@code affinity.routing.*}. */
+    public static class Routing {
+
+        /**
+         * Affinity routes are forwarded by the affinity filter itself, with Spring Cloud Gateway's
+         * HttpClient, timeouts and default header rules applied in one pass, instead of by the
+         * Gateway's routing filter and the filters after it: the same request and response, less
+         * work per request. Routes and applications where that would differ (a route filter or
+         * global filter ordered after the affinity filter, a header filter of your own, WebSocket,
+         * gRPC) keep the Gateway's path on their own. {@code false}: always the Gateway's path.
+         */
+        private boolean direct = true;
+
+        public boolean isDirect() {
+            return this.direct;
+        }
+
+        public void setDirect(boolean direct) {
+            this.direct = direct;
         }
     }
 }

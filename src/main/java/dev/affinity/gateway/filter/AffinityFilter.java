@@ -12,6 +12,7 @@ import dev.affinity.gateway.cookie.AffinityCookieWriter;
 import dev.affinity.gateway.cookie.CookieScan;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.Snapshot;
+import dev.affinity.gateway.routing.DirectRouting;
 import java.net.URI;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +38,8 @@ import reactor.core.publisher.SignalType;
  * {@link AffinityCookieHeadersFilter}), runs the attempts (each asks the service's
  * {@link AffinityLoadBalancer} and resolves the route URL as the load-balancer filter would, which
  * then has nothing left to do), fails over by {@link RetryPolicy}, then records the request once and
- * pins the client to the instance that answered.
+ * pins the client to the instance that answered. Where {@link DirectRouting} applies, each attempt is
+ * routed by it instead of by the Gateway's filters after this one.
  */
 public class AffinityFilter implements GlobalFilter, Ordered {
 
@@ -50,9 +52,20 @@ public class AffinityFilter implements GlobalFilter, Ordered {
 
     private final AffinityCookieWriter cookies;
 
+    private final @Nullable DirectRouting direct;
+
     public AffinityFilter(AffinityBalancers balancers, AffinityCookieWriter cookies) {
+        this(balancers, cookies, null);
+    }
+
+    /**
+     * @param direct routes each attempt itself where it applies, instead of the filters after this
+     *     one; {@code null}: always those filters
+     */
+    public AffinityFilter(AffinityBalancers balancers, AffinityCookieWriter cookies, @Nullable DirectRouting direct) {
         this.balancers = balancers;
         this.cookies = cookies;
+        this.direct = direct;
     }
 
     @Override
@@ -76,7 +89,8 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         CookiePin pin = CookiePin.resolve(cookie, service.snapshots().current());
         boolean cookieless = service.cookielessAgents().any()
                 && service.cookielessAgents().matches(headers.getFirst(HttpHeaders.USER_AGENT));
-        Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless);
+        boolean direct = this.direct != null && this.direct.applies(exchange);
+        Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless, direct);
         exchange.getAttributes().put(Attempts.ATTRIBUTE, attempts);
         Mono<Void> routed;
         if (!ReplayableBody.hasBody(exchange.getRequest())) {
@@ -110,8 +124,10 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         }
         attempts.started(choice, member);
         route(exchange, attempts.loadBalancedUrl, new AffinityResponse(choice));
-        return chain.filter(exchange)
-                .materialize()
+        Mono<Void> routed = (this.direct != null && attempts.direct)
+                ? this.direct.route(exchange, attempts.cookie.remainingHeaders())
+                : chain.filter(exchange);
+        return routed.materialize()
                 .flatMap(signal -> afterAttempt(exchange, chain, attempts, replay, signal.getThrowable()));
     }
 

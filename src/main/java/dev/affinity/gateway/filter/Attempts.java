@@ -37,6 +37,9 @@ final class Attempts {
 
     final boolean cookieless;
 
+    /** Routed by {@code DirectRouting} rather than by the Gateway's filters after the affinity filter. */
+    final boolean direct;
+
     // created on the first failure only: most requests never fail
     private List<InstanceState> failed = List.of();
 
@@ -50,13 +53,20 @@ final class Attempts {
 
     private Snapshot.@Nullable Member last;
 
-    Attempts(AffinityLoadBalancer balancer, URI loadBalancedUrl, CookieScan cookie, CookiePin pin, boolean cookieless) {
+    Attempts(
+            AffinityLoadBalancer balancer,
+            URI loadBalancedUrl,
+            CookieScan cookie,
+            CookiePin pin,
+            boolean cookieless,
+            boolean direct) {
         this.balancer = balancer;
         this.service = balancer.service();
         this.loadBalancedUrl = loadBalancedUrl;
         this.cookie = cookie;
         this.pin = pin;
         this.cookieless = cookieless;
+        this.direct = direct;
     }
 
     static @Nullable Attempts of(ServerWebExchange exchange) {

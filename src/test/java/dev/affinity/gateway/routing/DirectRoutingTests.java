@@ -1,0 +1,232 @@
+package dev.affinity.gateway.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affinity.gateway.support.TestGateway;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * Direct routing changes nothing a backend or a client can see: two gateways with the same routes,
+ * one routing affinity routes directly and one through Spring Cloud Gateway's routing filter
+ * ({@code affinity.routing.direct=false}), get the same requests (hop-by-hop and forwarded headers,
+ * Connection options, the affinity cookie among others, bodies with and without a length, route
+ * filters before the affinity filter); the backend records what reached it and answers with
+ * hop-by-hop headers of its own. Backend records and client responses must be equal.
+ */
+class DirectRoutingTests {
+
+    private static final LoopResources LOOPS = LoopResources.create("direct-routing-backend", 1, true);
+
+    static DisposableServer backend;
+
+    /** What reached the backend, by the request's {@code X-Case} header, per gateway. */
+    static final Map<String, String> received = new ConcurrentHashMap<>();
+
+    static ConfigurableApplicationContext direct;
+
+    static ConfigurableApplicationContext gatewayPath;
+
+    static HttpClient client;
+
+    @BeforeAll
+    static void start() {
+        backend = HttpServer.create()
+                .runOn(LOOPS)
+                .host("127.0.0.1")
+                .port(0)
+                .handle(DirectRoutingTests::echo)
+                .bindNow();
+        direct = TestGateway.start(properties(true));
+        gatewayPath = TestGateway.start(properties(false));
+        client = HttpClient.create(ConnectionProvider.newConnection()).responseTimeout(Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    static void stop() {
+        direct.close();
+        gatewayPath.close();
+        backend.disposeNow();
+    }
+
+    static Map<String, Object> properties(boolean routeDirectly) {
+        Map<String, Object> properties = new TreeMap<>();
+        properties.put("server.port", 0);
+        properties.put("management.server.port", 0);
+        properties.put("affinity.cookie.secret", TestGateway.SECRET);
+        properties.put("affinity.routing.direct", routeDirectly);
+        properties.put("affinity.services.hive.mode", "sticky");
+        properties.put(
+                "spring.cloud.discovery.client.simple.instances.hive[0].uri", "http://127.0.0.1:" + backend.port());
+        properties.put("spring.cloud.discovery.client.simple.instances.hive[0].instance-id", "hive-a");
+        String plain = "spring.cloud.gateway.server.webflux.routes[0]";
+        properties.put(plain + ".id", "hive");
+        properties.put(plain + ".uri", "lb://hive");
+        properties.put(plain + ".predicates[0]", "Path=/hive/**");
+        String filtered = "spring.cloud.gateway.server.webflux.routes[1]";
+        properties.put(filtered + ".id", "hive-filtered");
+        properties.put(filtered + ".uri", "lb://hive");
+        properties.put(filtered + ".predicates[0]", "Path=/filtered/**");
+        properties.put(filtered + ".filters[0]", "PreserveHostHeader");
+        properties.put(filtered + ".filters[1]", "AddRequestHeader=X-Added, yes");
+        properties.put(filtered + ".filters[2]", "AddResponseHeader=X-Added-Response, yes");
+        properties.put(filtered + ".filters[3]", "RewritePath=/filtered/(?<rest>.*), /rewritten/${rest}");
+        return properties;
+    }
+
+    /** Records method, path, headers and body; answers with hop-by-hop headers among its own. */
+    static Mono<Void> echo(HttpServerRequest request, HttpServerResponse response) {
+        return request.receive()
+                .aggregate()
+                .asString(StandardCharsets.UTF_8)
+                .defaultIfEmpty("")
+                .flatMap(body -> {
+                    received.put(
+                            request.requestHeaders().get("X-Case", "none"),
+                            request.method() + " " + request.uri() + "\n" + normalized(request.requestHeaders())
+                                    + "\nbody=" + body);
+                    return response.header("X-Backend", "hive-a")
+                            .header("Connection", "X-Backend-Hop")
+                            .header("X-Backend-Hop", "secret")
+                            .header("Keep-Alive", "timeout=5")
+                            .header("Proxy-Authenticate", "Basic")
+                            .addHeader("X-Multi", "1")
+                            .addHeader("X-Multi", "2")
+                            .sendString(Mono.just("echo " + body.length()))
+                            .then();
+                });
+    }
+
+    @Test
+    void shouldRouteDirectlyOnlyWhereAsked() {
+        assertThat(direct.getBean(DirectRouting.class).scope().offReason()).isNull();
+    }
+
+    @Test
+    void shouldSendAndAnswerTheSameWithoutACookie() {
+        assertSame("no-cookie", "/hive/a?q=1", "GET", null, headers -> headers.add("Cookie", "other=1"));
+    }
+
+    @Test
+    void shouldSendAndAnswerTheSameWithHopByHopAndForwardedHeaders() {
+        assertSame(
+                "hop",
+                "/hive/hop",
+                "GET",
+                null,
+                headers -> headers.add("X-Forwarded-For", "10.1.1.1")
+                        .add("X-Forwarded-Proto", "https")
+                        .add("Forwarded", "for=10.1.1.1;proto=https")
+                        .add("Connection", "keep-alive, X-Drop")
+                        .add("X-Drop", "secret")
+                        .add("Keep-Alive", "timeout=5")
+                        .add("Proxy-Authorization", "Basic Zm9vOmJhcg==")
+                        .add("X-Keep", "yes")
+                        .add("X-Multi", "a")
+                        .add("X-Multi", "b"));
+    }
+
+    @Test
+    void shouldSendAndAnswerTheSameOnAStickyHitWithOtherCookies() {
+        String pin = pinCookie();
+        assertSame(
+                "sticky",
+                "/hive/s",
+                "GET",
+                null,
+                headers -> headers.add("Cookie", "a=1; " + pin + "; b=2").add("Cookie", "c=3"));
+        assertSame("sticky-only", "/hive/s", "DELETE", null, headers -> headers.add("Cookie", pin));
+    }
+
+    @Test
+    void shouldSendAndAnswerTheSameWithBodies() {
+        assertSame("length", "/hive/post", "POST", Flux.just("hello"), headers -> headers.add("Content-Length", "5"));
+        assertSame("chunked", "/hive/post", "PUT", Flux.just("hel", "lo ", "chunks"), headers -> {});
+        assertSame("head", "/hive/head", "HEAD", null, headers -> {});
+    }
+
+    @Test
+    void shouldSendAndAnswerTheSameThroughRouteFilters() {
+        assertSame(
+                "filtered",
+                "/filtered/x",
+                "GET",
+                null,
+                headers -> headers.add("Host", "client.example:8443").add("X-Forwarded-Host", "client.example"));
+    }
+
+    /** Sends the same request to both gateways; what reached the backend and what came back must match. */
+    private static void assertSame(
+            String name, String path, String method, Flux<String> body, Consumer<HttpHeaders> headers) {
+        String viaDirect = exchange(direct, name + "-direct", path, method, body, headers);
+        String backendDirect = received.get(name + "-direct");
+        String viaGateway = exchange(gatewayPath, name + "-gateway", path, method, body, headers);
+        String backendGateway = received.get(name + "-gateway");
+
+        assertThat(backendDirect).as("%s reached the backend", name).isNotNull();
+        assertThat(backendDirect.replace(name + "-direct", name))
+                .as("%s as the backend saw it", name)
+                .isEqualTo(backendGateway.replace(name + "-gateway", name));
+        assertThat(viaDirect).as("%s as the client saw it", name).isEqualTo(viaGateway);
+    }
+
+    private static String exchange(
+            ConfigurableApplicationContext gateway,
+            String caseName,
+            String path,
+            String method,
+            Flux<String> body,
+            Consumer<HttpHeaders> headers) {
+        HttpClient.RequestSender sender = client.headers(h -> {
+                    headers.accept(h);
+                    h.set("X-Case", caseName);
+                })
+                .request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
+                .uri("http://127.0.0.1:" + TestGateway.port(gateway) + path);
+        return ((body != null) ? sender.send(ByteBufFlux.fromString(body)) : sender)
+                .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8)
+                        .defaultIfEmpty("")
+                        .map(text ->
+                                response.status().code() + "\n" + normalized(response.responseHeaders()) + "\n" + text))
+                .block(Duration.ofSeconds(15));
+    }
+
+    /** A valid affinity cookie of the one instance, as the gateways (same secret) issue it. */
+    private static String pinCookie() {
+        return client.get()
+                .uri("http://127.0.0.1:" + TestGateway.port(direct) + "/hive/pin")
+                .response()
+                .map(response -> response.responseHeaders().get("Set-Cookie").split(";")[0])
+                .block(Duration.ofSeconds(15));
+    }
+
+    /** Lower-case names in order, values in the order received; nothing that differs per connection. */
+    private static String normalized(HttpHeaders headers) {
+        Map<String, List<String>> sorted = new TreeMap<>();
+        headers.forEach(entry -> sorted.computeIfAbsent(entry.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .add(entry.getValue()));
+        return sorted.toString();
+    }
+}
