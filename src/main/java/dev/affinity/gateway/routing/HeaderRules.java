@@ -68,22 +68,22 @@ public final class HeaderRules {
             io.netty.handler.codec.http.HttpHeaders out,
             @Nullable List<String> cookies,
             boolean preserveHost) {
-        List<String> connectionOptions = lowerCase(in.getConnection());
+        List<String> connectionOptions = connectionOptions(in.getOrEmpty(HttpHeaders.CONNECTION));
         boolean dropLength = this.normalizeTransferEncoding && chunked(in.getFirst(HttpHeaders.TRANSFER_ENCODING));
-        for (Map.Entry<String, List<String>> header : in.headerSet()) {
-            String name = header.getKey();
+        // forEach, not headerSet(): on Reactor Netty's read-only request headers it is a walk over the
+        // names, where headerSet() collects a copy of every entry first
+        in.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.equals("host")
+            if (!(lower.equals("host")
                     || (cookies != null && lower.equals("cookie"))
                     || (dropLength && lower.equals("content-length"))
                     || (this.removeForwarded && lower.equals("forwarded"))
                     || (this.removeXForwarded && lower.startsWith("x-forwarded-"))
                     || this.hopByHop.contains(lower)
-                    || connectionOptions.contains(lower)) {
-                continue;
+                    || connectionOptions.contains(lower))) {
+                out.set(name, values); // set: a name that came twice in different case is one header
             }
-            out.set(name, header.getValue());
-        }
+        });
         if (cookies != null && !cookies.isEmpty()) {
             out.set(HttpHeaders.COOKIE, cookies);
         }
@@ -152,10 +152,22 @@ public final class HeaderRules {
         return transferEncoding != null && "chunked".equalsIgnoreCase(transferEncoding.trim());
     }
 
-    /** The options of {@code Connection} header values, parsed as Spring's {@code HttpHeaders} parses them. */
-    private static List<String> connectionOptions(List<String> connectionValues) {
+    /**
+     * The options of {@code Connection} header values that name a header to remove, parsed as Spring's
+     * {@code HttpHeaders} parses them; none, without parsing, for the usual single {@code keep-alive},
+     * a name the hop-by-hop set removes anyway.
+     */
+    private List<String> connectionOptions(List<String> connectionValues) {
         if (connectionValues.isEmpty()) {
             return List.of();
+        }
+        if (connectionValues.size() == 1) {
+            String value = connectionValues.get(0).trim();
+            if (value.indexOf(',') < 0
+                    && value.indexOf('"') < 0
+                    && this.hopByHop.contains(value.toLowerCase(Locale.ROOT))) {
+                return List.of();
+            }
         }
         HttpHeaders connection = new HttpHeaders();
         connection.addAll(HttpHeaders.CONNECTION, connectionValues);
