@@ -3,6 +3,8 @@
 # interleaved run, of:
 #   stock    unmodified Spring Cloud Gateway, lb:// round-robin (bench/stock-gateway)
 #   sticky   our sticky hit (the jar in target/, bench/gateway-bench.yml)
+#   sticky-scg  the same through Spring Cloud Gateway's routing filter (affinity.routing.direct=false),
+#            in its own JVM: what direct routing buys (on request)
 #   bare     Reactor Netty's HttpServer handing each request to its HttpClient: no Spring at all
 #   webflux  a Spring WebFlux application whose first web filter forwards with Reactor Netty
 #   gateway  the same, plus what Spring Cloud Gateway's routing filter does: its header filters, its
@@ -13,7 +15,8 @@
 #   bash bench/ceiling.sh            # about 20 minutes; summary in target/bench/ceiling-<time>/summary.txt
 #   bash bench/ceiling.sh --quick    # a smoke run of the script itself (seconds; numbers mean nothing)
 #
-# Knobs: CEILING_TARGETS (default "stock sticky bare webflux gateway"; also client, headers, timeout),
+# Knobs: CEILING_TARGETS (default "stock sticky bare webflux gateway"; also sticky-scg, client, headers,
+# timeout),
 # WARMUP_ROUNDS (4) x WARMUP_CHUNK (40 s) of interleaved warm-up per JVM, PERF_ROUNDS (5) x SAT_DURATION
 # (15 s) measured, THREADS (1), CONNECTIONS (32), GATEWAY_HEAP, GATEWAY_EXTRA_OPTS; pins as bench/perf.sh.
 set -euo pipefail
@@ -43,6 +46,7 @@ GATEWAY_JAVA="$(command -v java)"
 GATEWAY_JAVA_OPTS="$(config_java_opts "$(dirname "$(dirname "$(readlink -f "$GATEWAY_JAVA")")")|default")"
 HOST=127.0.0.1 GATEWAY_PORT=18080 STOCK_PORT=18180
 # the ceiling proxies: port (management port + 1) and the Gateway work each adds
+SCG_PATH_PORT=18470 # sticky-scg: our jar again, without direct routing
 declare -A CEILING_PORT=([bare]=18410 [webflux]=18420 [client]=18430 [headers]=18440 [timeout]=18450 [gateway]=18460)
 declare -A CEILING_WORK=([webflux]="" [client]="--ceiling.gateway-client=true" [headers]="--ceiling.gateway-headers=true"
   [timeout]="--ceiling.timeout=true" [gateway]="--ceiling.gateway-client=true --ceiling.gateway-headers=true --ceiling.timeout=true")
@@ -53,9 +57,9 @@ CEILING_DIR="$BENCH/ceiling-proxies"
 for n in WARMUP_ROUNDS WARMUP_CHUNK PERF_ROUNDS SAT_DURATION THREADS CONNECTIONS STARTUP_TIMEOUT; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
-for t in $CEILING_TARGETS; do [[ " stock sticky ${!CEILING_PORT[*]} " == *" $t "* ]] || die "unknown target '$t'"; done
+for t in $CEILING_TARGETS; do [[ " stock sticky sticky-scg ${!CEILING_PORT[*]} " == *" $t "* ]] || die "unknown target '$t'"; done
 for tool in wrk nginx curl taskset timeout java; do command -v "$tool" > /dev/null || die "required tool not found: $tool"; done
-for port in "$GATEWAY_PORT" "$STOCK_PORT" "${CEILING_PORT[@]}" "${BACKEND_PORTS[@]}"; do
+for port in "$GATEWAY_PORT" "$STOCK_PORT" "$SCG_PATH_PORT" "${CEILING_PORT[@]}" "${BACKEND_PORTS[@]}"; do
   if port_in_use "$port"; then die "port $HOST:$port is already in use; stop whatever holds it first"; fi
 done
 
@@ -73,10 +77,23 @@ start_ceiling() { # NAME PORT ARGS...: one ceiling proxy JVM, same options as th
   if ! wait_200 "http://$HOST:$port/" "$STARTUP_TIMEOUT"; then tail -50 "$OUT/$name.log" >&2; exit 1; fi
 }
 
+start_scg_path() { # our jar once more, on SCG_PATH_PORT, with affinity routes through the Gateway's routing filter
+  SCG_PATH_JAR="$OUT/scg-path-$(basename "$SOURCE_JAR")"
+  cp "$SOURCE_JAR" "$SCG_PATH_JAR"
+  log "starting our gateway without direct routing on $SCG_PATH_PORT (CPU $SERVER_CPU)"
+  # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a word list
+  start "$OUT/sticky-scg.log" "$GATEWAY_JAVA" $GATEWAY_JAVA_OPTS -jar "$SCG_PATH_JAR" \
+    --spring.config.additional-location="file:$BENCH/gateway-bench.yml" --server.port="$SCG_PATH_PORT" \
+    --management.server.port=$((SCG_PATH_PORT + 1)) --affinity.routing.direct=false
+  if ! wait_200 "http://$HOST:$SCG_PATH_PORT/plain/" "$STARTUP_TIMEOUT"; then tail -50 "$OUT/sticky-scg.log" >&2; exit 1; fi
+  [[ -n "${STICKY_COOKIE:-}" ]] || GATEWAY_PORT=$SCG_PATH_PORT take_sticky_cookie
+}
+
 target_url() { # NAME -> "url|cookie"
   case "$1" in
     stock) echo "http://$HOST:$STOCK_PORT/stock/|" ;;
     sticky) echo "http://$HOST:$GATEWAY_PORT/sticky/|$STICKY_COOKIE_NAME=$STICKY_COOKIE" ;;
+    sticky-scg) echo "http://$HOST:$SCG_PATH_PORT/sticky/|$STICKY_COOKIE_NAME=$STICKY_COOKIE" ;;
     *) echo "http://$HOST:${CEILING_PORT[$1]}/|" ;;
   esac
 }
@@ -97,6 +114,7 @@ for t in "${targets[@]}"; do
   case "$t" in
     stock) start_stock ;;
     sticky) start_gateway; take_sticky_cookie ;;
+    sticky-scg) start_scg_path ;;
     bare) start_ceiling bare "${CEILING_PORT[bare]}" bare "${CEILING_PORT[bare]}" ;;
     # shellcheck disable=SC2086 # CEILING_WORK is a word list
     *) start_ceiling "$t" "${CEILING_PORT[$t]}" --server.port="${CEILING_PORT[$t]}" \
@@ -142,4 +160,4 @@ done
     printf '  %-8s %-48s median %9.1f  x stock %s  errors %d\n' "$t" "${RPS[$t]}" "$m" "$(ratio "$m" "$stock_median")" "${ERRORS[$t]}"
   done
 } | tee "$RUN_DIR/summary.txt"
-rm -f "${STOCK_JAR:-}"
+rm -f "${STOCK_JAR:-}" "${SCG_PATH_JAR:-}"
