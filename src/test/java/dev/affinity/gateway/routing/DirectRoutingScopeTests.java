@@ -37,8 +37,15 @@ class DirectRoutingScopeTests {
 
     static final int AFFINITY_ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER - 1;
 
-    /** The affinity filter itself, as the scope sees it: a global filter at its order. */
-    static final class OwnFilter implements GlobalFilter, Ordered {
+    /** A global filter of the application's own, at {@code order}. */
+    static class OrderedGlobalFilter implements GlobalFilter, Ordered {
+
+        private final int order;
+
+        OrderedGlobalFilter(int order) {
+            this.order = order;
+        }
+
         @Override
         public Mono<Void> filter(
                 org.springframework.web.server.ServerWebExchange exchange,
@@ -48,21 +55,14 @@ class DirectRoutingScopeTests {
 
         @Override
         public int getOrder() {
-            return AFFINITY_ORDER;
+            return this.order;
         }
     }
 
-    static final class LateGlobalFilter implements GlobalFilter, Ordered {
-        @Override
-        public Mono<Void> filter(
-                org.springframework.web.server.ServerWebExchange exchange,
-                org.springframework.cloud.gateway.filter.GatewayFilterChain chain) {
-            return chain.filter(exchange);
-        }
-
-        @Override
-        public int getOrder() {
-            return AFFINITY_ORDER + 5;
+    /** The affinity filter itself, as the scope sees it: its own type, at its order. */
+    static final class OwnFilter extends OrderedGlobalFilter {
+        OwnFilter() {
+            super(AFFINITY_ORDER);
         }
     }
 
@@ -94,11 +94,11 @@ class DirectRoutingScopeTests {
     @Test
     void shouldLeaveEverythingToTheGatewayWhenAGlobalFilterRunsAfterAffinity() {
         List<GlobalFilter> globals = new ArrayList<>(this.gatewayGlobals);
-        globals.add(new LateGlobalFilter());
+        globals.add(new OrderedGlobalFilter(AFFINITY_ORDER + 5));
 
         DirectRoutingScope scope = scope(globals, this.gatewayHeaders, List.of());
 
-        assertThat(scope.offReason()).contains(LateGlobalFilter.class.getName());
+        assertThat(scope.offReason()).contains(OrderedGlobalFilter.class.getName());
         assertThat(scope.applies(exchange(route(List.of()), new HttpHeaders()))).isFalse();
     }
 
