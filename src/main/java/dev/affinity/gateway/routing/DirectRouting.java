@@ -69,7 +69,10 @@ public class DirectRouting {
      * @param scope where direct routing applies, read once
      */
     public DirectRouting(HttpClient client, HttpClientProperties properties, Supplier<DirectRoutingScope> scope) {
-        this.client = client;
+        // the Gateway's routing filter sets the global connect timeout on every request; once is enough
+        Integer connectTimeout = properties.getConnectTimeout();
+        this.client =
+                (connectTimeout != null) ? client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeout) : client;
         this.responseTimeout = properties.getResponseTimeout();
         this.scopeSupplier = scope;
     }
@@ -169,11 +172,14 @@ public class DirectRouting {
         return this.client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis);
     }
 
-    /** The route's {@code response-timeout} metadata (negative: none), else the global setting. */
+    /** The route's {@code response-timeout} metadata (negative or empty: none), else the global setting. */
     private @Nullable Duration responseTimeout(Route route) {
-        Object metadata = route.getMetadata().get(RESPONSE_TIMEOUT_ATTR);
-        if (metadata != null) {
+        if (route.getMetadata().containsKey(RESPONSE_TIMEOUT_ATTR)) {
+            Object metadata = route.getMetadata().get(RESPONSE_TIMEOUT_ATTR);
             try {
+                if (metadata == null) {
+                    return null; // as the Gateway: a key without a value means no timeout
+                }
                 long millis =
                         (metadata instanceof Number number) ? number.longValue() : Long.parseLong(metadata.toString());
                 return (millis >= 0) ? Duration.ofMillis(millis) : null;

@@ -93,6 +93,11 @@ class DirectRoutingTests {
         properties.put(filtered + ".filters[1]", "AddRequestHeader=X-Added, yes");
         properties.put(filtered + ".filters[2]", "AddResponseHeader=X-Added-Response, yes");
         properties.put(filtered + ".filters[3]", "RewritePath=/filtered/(?<rest>.*), /rewritten/${rest}");
+        String slow = "spring.cloud.gateway.server.webflux.routes[2]";
+        properties.put(slow + ".id", "hive-slow");
+        properties.put(slow + ".uri", "lb://hive");
+        properties.put(slow + ".predicates[0]", "Path=/slow/**");
+        properties.put(slow + ".metadata.response-timeout", 300);
         return properties;
     }
 
@@ -107,15 +112,17 @@ class DirectRoutingTests {
                             request.requestHeaders().get("X-Case", "none"),
                             request.method() + " " + request.uri() + "\n" + normalized(request.requestHeaders())
                                     + "\nbody=" + body);
-                    return response.header("X-Backend", "hive-a")
-                            .header("Connection", "X-Backend-Hop")
-                            .header("X-Backend-Hop", "secret")
-                            .header("Keep-Alive", "timeout=5")
-                            .header("Proxy-Authenticate", "Basic")
-                            .addHeader("X-Multi", "1")
-                            .addHeader("X-Multi", "2")
-                            .sendString(Mono.just("echo " + body.length()))
-                            .then();
+                    Duration delay = request.uri().startsWith("/slow") ? Duration.ofSeconds(5) : Duration.ZERO;
+                    return Mono.delay(delay)
+                            .then(response.header("X-Backend", "hive-a")
+                                    .header("Connection", "X-Backend-Hop")
+                                    .header("X-Backend-Hop", "secret")
+                                    .header("Keep-Alive", "timeout=5")
+                                    .header("Proxy-Authenticate", "Basic")
+                                    .addHeader("X-Multi", "1")
+                                    .addHeader("X-Multi", "2")
+                                    .sendString(Mono.just("echo " + body.length()))
+                                    .then());
                 });
     }
 
@@ -175,6 +182,13 @@ class DirectRoutingTests {
                 "GET",
                 null,
                 headers -> headers.add("Host", "client.example:8443").add("X-Forwarded-Host", "client.example"));
+    }
+
+    @Test
+    void shouldTimeOutAsTheRoutesMetadataSays() {
+        assertSame("slow", "/slow/x", "GET", null, headers -> {});
+        String answer = exchange(direct, "slow-again", "/slow/x", "GET", null, headers -> {});
+        assertThat(answer).startsWith("504\n").contains("did not answer in time");
     }
 
     /** Sends the same request to both gateways; what reached the backend and what came back must match. */
