@@ -18,7 +18,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -58,6 +61,9 @@ public class DirectRouting {
 
     private final @Nullable Duration responseTimeout;
 
+    /** Lower-case names of the headers the client's configuration adds to every request. */
+    private final Set<String> configuredHeaders;
+
     private final Supplier<DirectRoutingScope> scopeSupplier;
 
     // decided on the first request, once every filter bean exists
@@ -74,6 +80,9 @@ public class DirectRouting {
         this.client =
                 (connectTimeout != null) ? client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeout) : client;
         this.responseTimeout = properties.getResponseTimeout();
+        Set<String> configured = new HashSet<>();
+        client.configuration().headers().names().forEach(name -> configured.add(name.toLowerCase(Locale.ROOT)));
+        this.configuredHeaders = Set.copyOf(configured);
         this.scopeSupplier = scope;
     }
 
@@ -107,6 +116,12 @@ public class DirectRouting {
      *     to pass them as they are
      */
     public Mono<Void> route(ServerWebExchange exchange, @Nullable List<String> cookies) {
+        // deferred: an error while building the request (unreadable route metadata, a failing header
+        // filter) is then the attempt's error, as in the Gateway's filter chain, not a throw past it
+        return Mono.defer(() -> send(exchange, cookies));
+    }
+
+    private Mono<Void> send(ServerWebExchange exchange, @Nullable List<String> cookies) {
         URI url = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
         Route route = exchange.getRequiredAttribute(GATEWAY_ROUTE_ATTR);
         setAlreadyRouted(exchange);
@@ -119,7 +134,7 @@ public class DirectRouting {
                 .uri(url.toASCIIString())
                 .send((backendRequest, outbound) -> {
                     io.netty.handler.codec.http.HttpHeaders sent = backendRequest.requestHeaders();
-                    scope.rules().request(clientHeaders, sent, cookies, preserveHost);
+                    scope.rules().request(clientHeaders, sent, cookies, preserveHost, this.configuredHeaders);
                     if (sent.contains(HttpHeaderNames.CONTENT_LENGTH)) {
                         // Reactor Netty chose chunked before it saw our headers; a known length wins
                         sent.remove(HttpHeaderNames.TRANSFER_ENCODING);

@@ -56,18 +56,22 @@ public final class HeaderRules {
     /**
      * Writes the backend request's headers into {@code out}, one {@code set} per name, so a default
      * Reactor Netty put there first ({@code Host}, {@code Accept}, {@code User-Agent}) stays only
-     * when the client sent no such header.
+     * when the client sent no such header; headers the client's configuration adds to every request
+     * ({@code appended}, e.g. {@code Accept-Encoding: gzip} with compression on) keep their values,
+     * and the client's follow, as in the Gateway.
      *
      * @param in the client's headers, after the route's filters
      * @param cookies the {@code Cookie} headers without the affinity cookie, or {@code null} to pass
      *     the client's as they are
      * @param preserveHost whether the route keeps the client's {@code Host}
+     * @param appended lower-case names of the HttpClient's configured headers
      */
     public void request(
             HttpHeaders in,
             io.netty.handler.codec.http.HttpHeaders out,
             @Nullable List<String> cookies,
-            boolean preserveHost) {
+            boolean preserveHost,
+            Set<String> appended) {
         List<String> connectionOptions = connectionOptions(in.getOrEmpty(HttpHeaders.CONNECTION));
         boolean dropLength = this.normalizeTransferEncoding && chunked(in.getFirst(HttpHeaders.TRANSFER_ENCODING));
         // forEach, not headerSet(): on Reactor Netty's read-only request headers it is a walk over the
@@ -81,11 +85,19 @@ public final class HeaderRules {
                     || (this.removeXForwarded && lower.startsWith("x-forwarded-"))
                     || this.hopByHop.contains(lower)
                     || connectionOptions.contains(lower))) {
-                out.set(name, values); // set: a name that came twice in different case is one header
+                if (!appended.isEmpty() && appended.contains(lower)) {
+                    out.add(name, values);
+                } else {
+                    out.set(name, values); // set: a name that came twice in different case is one header
+                }
             }
         });
         if (cookies != null && !cookies.isEmpty()) {
-            out.set(HttpHeaders.COOKIE, cookies);
+            if (appended.contains("cookie")) {
+                out.add(HttpHeaders.COOKIE, cookies);
+            } else {
+                out.set(HttpHeaders.COOKIE, cookies);
+            }
         }
         if (preserveHost) {
             String host = in.getFirst(HttpHeaders.HOST);

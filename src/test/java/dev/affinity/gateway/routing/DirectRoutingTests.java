@@ -78,6 +78,8 @@ class DirectRoutingTests {
         properties.put("affinity.cookie.secret", TestGateway.SECRET);
         properties.put("affinity.routing.direct", routeDirectly);
         properties.put("affinity.services.hive.mode", "sticky");
+        // the timeout and bad-metadata cases fail attempts on purpose: they must not eject the one instance
+        properties.put("affinity.services.hive.health.passive-failures", 0);
         properties.put(
                 "spring.cloud.discovery.client.simple.instances.hive[0].uri", "http://127.0.0.1:" + backend.port());
         properties.put("spring.cloud.discovery.client.simple.instances.hive[0].instance-id", "hive-a");
@@ -98,6 +100,13 @@ class DirectRoutingTests {
         properties.put(slow + ".uri", "lb://hive");
         properties.put(slow + ".predicates[0]", "Path=/slow/**");
         properties.put(slow + ".metadata.response-timeout", 300);
+        String unreadable = "spring.cloud.gateway.server.webflux.routes[3]";
+        properties.put(unreadable + ".id", "hive-unreadable");
+        properties.put(unreadable + ".uri", "lb://hive");
+        properties.put(unreadable + ".predicates[0]", "Path=/unreadable/**");
+        properties.put(unreadable + ".metadata.connect-timeout", "1s");
+        // the client then adds Accept-Encoding: gzip to every request, before the client's own
+        properties.put("spring.cloud.gateway.server.webflux.httpclient.compression", true);
         return properties;
     }
 
@@ -182,6 +191,21 @@ class DirectRoutingTests {
                 "GET",
                 null,
                 headers -> headers.add("Host", "client.example:8443").add("X-Forwarded-Host", "client.example"));
+    }
+
+    @Test
+    void shouldKeepTheHeadersTheClientConfigurationAdds() {
+        assertSame("encoding", "/hive/e", "GET", null, headers -> headers.add("Accept-Encoding", "identity"));
+        assertThat(received.get("encoding-direct")).contains("accept-encoding=[gzip, identity]");
+    }
+
+    @Test
+    void shouldFailTheAttemptOnUnreadableRouteMetadata() {
+        String viaDirect = exchange(direct, "unreadable-direct", "/unreadable/x", "GET", null, headers -> {});
+        String viaGateway = exchange(gatewayPath, "unreadable-gateway", "/unreadable/x", "GET", null, headers -> {});
+
+        assertThat(viaDirect).isEqualTo(viaGateway).startsWith("502\n");
+        assertThat(received).doesNotContainKeys("unreadable-direct", "unreadable-gateway");
     }
 
     @Test

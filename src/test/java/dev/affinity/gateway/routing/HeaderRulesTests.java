@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -118,7 +119,7 @@ class HeaderRulesTests {
 
             DefaultHttpHeaders expected = gatewayRequest(exchange, cookies, preserveHost);
             DefaultHttpHeaders actual = new DefaultHttpHeaders();
-            this.rules.request(exchange.getRequest().getHeaders(), actual, cookies, preserveHost);
+            this.rules.request(exchange.getRequest().getHeaders(), actual, cookies, preserveHost, Set.of());
 
             assertThat(normalized(actual))
                     .as(
@@ -159,7 +160,7 @@ class HeaderRulesTests {
         client.add("Forwarded", "for=10.0.0.1");
         DefaultHttpHeaders sent = new DefaultHttpHeaders();
 
-        keeping.request(client, sent, null, false);
+        keeping.request(client, sent, null, false, Set.of());
 
         assertThat(sent.get("X-Forwarded-For")).isEqualTo("10.0.0.1");
         assertThat(sent.get("Forwarded")).isEqualTo("for=10.0.0.1");
