@@ -17,12 +17,8 @@ import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.filter.WebsocketRoutingFilter;
-import org.springframework.cloud.gateway.filter.headers.GRPCRequestHeadersFilter;
-import org.springframework.cloud.gateway.filter.headers.GRPCResponseHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
-import org.springframework.cloud.gateway.filter.headers.RemoveForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
-import org.springframework.cloud.gateway.filter.headers.RemoveXForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.TransferEncodingNormalizationHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
@@ -75,13 +71,7 @@ class DirectRoutingScopeTests {
             new NettyRoutingFilter(null, null, null),
             new ForwardRoutingFilter(null));
 
-    final List<HttpHeadersFilter> gatewayHeaders = List.of(
-            new RemoveForwardedHeadersFilter(),
-            new RemoveXForwardedHeadersFilter(),
-            new TransferEncodingNormalizationHeadersFilter(),
-            new RemoveHopByHopHeadersFilter(),
-            new GRPCRequestHeadersFilter(),
-            new GRPCResponseHeadersFilter());
+    final List<HttpHeadersFilter> gatewayHeaders = HeaderRulesTests.gatewayDefaults();
 
     @Test
     void shouldApplyWithTheGatewaysDefaultFilters() {

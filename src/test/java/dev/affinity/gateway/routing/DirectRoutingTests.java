@@ -83,31 +83,26 @@ class DirectRoutingTests {
         properties.put(
                 "spring.cloud.discovery.client.simple.instances.hive[0].uri", "http://127.0.0.1:" + backend.port());
         properties.put("spring.cloud.discovery.client.simple.instances.hive[0].instance-id", "hive-a");
-        String plain = "spring.cloud.gateway.server.webflux.routes[0]";
-        properties.put(plain + ".id", "hive");
-        properties.put(plain + ".uri", "lb://hive");
-        properties.put(plain + ".predicates[0]", "Path=/hive/**");
-        String filtered = "spring.cloud.gateway.server.webflux.routes[1]";
-        properties.put(filtered + ".id", "hive-filtered");
-        properties.put(filtered + ".uri", "lb://hive");
-        properties.put(filtered + ".predicates[0]", "Path=/filtered/**");
+        route(properties, 0, "hive", "/hive/**");
+        String filtered = route(properties, 1, "hive-filtered", "/filtered/**");
         properties.put(filtered + ".filters[0]", "PreserveHostHeader");
         properties.put(filtered + ".filters[1]", "AddRequestHeader=X-Added, yes");
         properties.put(filtered + ".filters[2]", "AddResponseHeader=X-Added-Response, yes");
         properties.put(filtered + ".filters[3]", "RewritePath=/filtered/(?<rest>.*), /rewritten/${rest}");
-        String slow = "spring.cloud.gateway.server.webflux.routes[2]";
-        properties.put(slow + ".id", "hive-slow");
-        properties.put(slow + ".uri", "lb://hive");
-        properties.put(slow + ".predicates[0]", "Path=/slow/**");
-        properties.put(slow + ".metadata.response-timeout", 300);
-        String unreadable = "spring.cloud.gateway.server.webflux.routes[3]";
-        properties.put(unreadable + ".id", "hive-unreadable");
-        properties.put(unreadable + ".uri", "lb://hive");
-        properties.put(unreadable + ".predicates[0]", "Path=/unreadable/**");
-        properties.put(unreadable + ".metadata.connect-timeout", "1s");
+        properties.put(route(properties, 2, "hive-slow", "/slow/**") + ".metadata.response-timeout", 300);
+        properties.put(route(properties, 3, "hive-unreadable", "/unreadable/**") + ".metadata.connect-timeout", "1s");
         // the client then adds Accept-Encoding: gzip to every request, before the client's own
         properties.put("spring.cloud.gateway.server.webflux.httpclient.compression", true);
         return properties;
+    }
+
+    /** Route {@code index} to the service, by path; returns its property prefix for more. */
+    static String route(Map<String, Object> properties, int index, String id, String path) {
+        String route = "spring.cloud.gateway.server.webflux.routes[" + index + "]";
+        properties.put(route + ".id", id);
+        properties.put(route + ".uri", "lb://hive");
+        properties.put(route + ".predicates[0]", "Path=" + path);
+        return route;
     }
 
     /** Records method, path, headers and body; answers with hop-by-hop headers among its own. */

@@ -92,13 +92,18 @@ class HeaderRulesTests {
         "KNOX_BACKEND-hive=abc; other=1"
     };
 
-    final List<HttpHeadersFilter> gatewayFilters = List.of(
-            new RemoveForwardedHeadersFilter(),
-            new RemoveXForwardedHeadersFilter(),
-            new TransferEncodingNormalizationHeadersFilter(),
-            new RemoveHopByHopHeadersFilter(),
-            new GRPCRequestHeadersFilter(),
-            new GRPCResponseHeadersFilter());
+    /** Spring Cloud Gateway's default header filters, as its auto-configuration creates them without trusted proxies. */
+    static List<HttpHeadersFilter> gatewayDefaults() {
+        return List.of(
+                new RemoveForwardedHeadersFilter(),
+                new RemoveXForwardedHeadersFilter(),
+                new TransferEncodingNormalizationHeadersFilter(),
+                new RemoveHopByHopHeadersFilter(),
+                new GRPCRequestHeadersFilter(),
+                new GRPCResponseHeadersFilter());
+    }
+
+    final List<HttpHeadersFilter> gatewayFilters = gatewayDefaults();
 
     final HeaderRules rules = new HeaderRules(RemoveHopByHopHeadersFilter.HEADERS_REMOVED_ON_REQUEST, true, true, true);
 
