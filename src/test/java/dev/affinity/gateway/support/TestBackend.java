@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -124,7 +125,9 @@ public final class TestBackend implements AutoCloseable {
         if (this.server != null) {
             this.server.disposeNow();
             this.server = null;
-            this.channels.forEach(Channel::close);
+            // wait for each close: a request already on its way to an open connection would otherwise
+            // still be answered by a backend the test has stopped
+            this.channels.forEach(channel -> channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
             this.channels.clear();
         }
     }
