@@ -86,14 +86,13 @@ public final class DirectRoutingScope {
             if (order >= affinityOrder
                     && !REPLACED_GLOBAL_FILTERS.contains(filter.getClass())
                     && !own.contains(filter.getClass())) {
-                return off(affinityOrder, "global filter " + filter.getClass().getName() + " runs after affinity");
+                return off("global filter " + filter.getClass().getName() + " runs after affinity");
             }
         }
         for (LoadBalancerProperties properties : loadBalancerProperties) {
             if (properties.getStickySession() != null
                     && properties.getStickySession().isAddServiceInstanceCookie()) {
-                return off(
-                        affinityOrder, "spring.cloud.loadbalancer sticky-session.add-service-instance-cookie is set");
+                return off("spring.cloud.loadbalancer sticky-session.add-service-instance-cookie is set");
             }
         }
         List<HttpHeadersFilter> leading = new ArrayList<>();
@@ -116,7 +115,7 @@ public final class DirectRoutingScope {
             } else if (type != GRPCRequestHeadersFilter.class
                     && type != GRPCResponseHeadersFilter.class
                     && !own.contains(type)) {
-                return off(affinityOrder, "header filter " + type.getName());
+                return off("header filter " + type.getName());
             }
         }
         // the one pass removes forwarded headers, then normalizes the length, then removes hop-by-hop
@@ -124,12 +123,12 @@ public final class DirectRoutingScope {
         int transferEncodingOrder =
                 (transferEncoding != null) ? transferEncoding.getOrder() : Ordered.LOWEST_PRECEDENCE;
         if (hopByHop != null && hopByHop.getOrder() < transferEncodingOrder) {
-            return off(affinityOrder, "hop-by-hop header filter reordered");
+            return off("hop-by-hop header filter reordered");
         }
         for (HttpHeadersFilter filter : leading) {
             if (orderOf(filter) >= transferEncodingOrder
                     || (hopByHop != null && orderOf(filter) >= hopByHop.getOrder())) {
-                return off(affinityOrder, "forwarded header filter reordered");
+                return off("forwarded header filter reordered");
             }
         }
         HeaderRules rules = new HeaderRules(
@@ -140,8 +139,10 @@ public final class DirectRoutingScope {
         return new DirectRoutingScope(affinityOrder, null, rules, List.copyOf(leading));
     }
 
-    private static DirectRoutingScope off(int affinityOrder, String reason) {
-        return new DirectRoutingScope(affinityOrder, reason, new HeaderRules(Set.of(), false, false, false), List.of());
+    /** Off for every route: {@link #applies} answers before anything else is read. */
+    private static DirectRoutingScope off(String reason) {
+        return new DirectRoutingScope(
+                Ordered.HIGHEST_PRECEDENCE, reason, new HeaderRules(Set.of(), false, false, false), List.of());
     }
 
     /** Why direct routing is off for every route, or {@code null} when it is on. */

@@ -83,21 +83,12 @@ public final class HeaderRules {
                     || (dropLength && lower.equals("content-length"))
                     || (this.removeForwarded && lower.equals("forwarded"))
                     || (this.removeXForwarded && lower.startsWith("x-forwarded-"))
-                    || this.hopByHop.contains(lower)
-                    || connectionOptions.contains(lower))) {
-                if (!appended.isEmpty() && appended.contains(lower)) {
-                    out.add(name, values);
-                } else {
-                    out.set(name, values); // set: a name that came twice in different case is one header
-                }
+                    || removedHopByHop(lower, connectionOptions))) {
+                write(out, name, lower, values, appended);
             }
         });
         if (cookies != null && !cookies.isEmpty()) {
-            if (appended.contains("cookie")) {
-                out.add(HttpHeaders.COOKIE, cookies);
-            } else {
-                out.set(HttpHeaders.COOKIE, cookies);
-            }
+            write(out, HttpHeaders.COOKIE, "cookie", cookies, appended);
         }
         if (preserveHost) {
             String host = in.getFirst(HttpHeaders.HOST);
@@ -118,7 +109,7 @@ public final class HeaderRules {
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey();
             String lower = name.toLowerCase(Locale.ROOT);
-            if (this.hopByHop.contains(lower) || connectionOptions.contains(lower)) {
+            if (removedHopByHop(lower, connectionOptions)) {
                 continue;
             }
             keptTransferEncoding |= lower.equals("transfer-encoding");
@@ -151,13 +142,36 @@ public final class HeaderRules {
                 Set<String> names = new LinkedHashSet<>();
                 for (String name : in.names()) {
                     String lower = name.toLowerCase(Locale.ROOT);
-                    if (!HeaderRules.this.hopByHop.contains(lower) && !connectionOptions.contains(lower)) {
+                    if (!removedHopByHop(lower, connectionOptions)) {
                         names.add(name);
                     }
                 }
                 return names;
             }
         };
+    }
+
+    /** Whether the hop-by-hop filter removes the header {@code lower}, given the {@code Connection} options. */
+    private boolean removedHopByHop(String lower, List<String> connectionOptions) {
+        return this.hopByHop.contains(lower) || connectionOptions.contains(lower);
+    }
+
+    /**
+     * Appends to a header the client's configuration adds to every request, as the Gateway does;
+     * otherwise replaces (a default of Reactor Netty's, or a name the client sent twice in different
+     * case, which is one header).
+     */
+    private static void write(
+            io.netty.handler.codec.http.HttpHeaders out,
+            String name,
+            String lower,
+            List<String> values,
+            Set<String> appended) {
+        if (appended.contains(lower)) {
+            out.add(name, values);
+        } else {
+            out.set(name, values);
+        }
     }
 
     private static boolean chunked(@Nullable String transferEncoding) {
