@@ -68,24 +68,23 @@ resolve_ceiling_jar() { # CEILING_JAR: bench/ceiling-proxies, built when missing
   [[ -f "$CEILING_JAR" ]] || die "no ceiling proxies jar"
 }
 
-start_ceiling() { # NAME PORT ARGS...: one ceiling proxy JVM, same options as the gateways
-  local name="$1" port="$2"
-  shift 2
-  log "starting ceiling proxy '$name' on $port (CPU $SERVER_CPU)"
+start_jvm() { # NAME JAR READY_URL ARGS...: one more JVM on the server CPU, same options as the gateways
+  local name="$1" jar="$2" url="$3"
+  shift 3
+  log "starting '$name' (CPU $SERVER_CPU), ready at $url"
   # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a word list
-  start "$OUT/$name.log" "$GATEWAY_JAVA" $GATEWAY_JAVA_OPTS -jar "$CEILING_JAR" "$@"
-  if ! wait_200 "http://$HOST:$port/" "$STARTUP_TIMEOUT"; then tail -50 "$OUT/$name.log" >&2; exit 1; fi
+  start "$OUT/$name.log" "$GATEWAY_JAVA" $GATEWAY_JAVA_OPTS -jar "$jar" "$@"
+  if ! wait_200 "$url" "$STARTUP_TIMEOUT"; then tail -50 "$OUT/$name.log" >&2; exit 1; fi
 }
+
+start_ceiling() { start_jvm "$1" "$CEILING_JAR" "http://$HOST:$2/" "${@:3}"; } # NAME PORT ARGS...: a ceiling proxy
 
 start_scg_path() { # our jar once more, on SCG_PATH_PORT, with affinity routes through the Gateway's routing filter
   SCG_PATH_JAR="$OUT/scg-path-$(basename "$SOURCE_JAR")"
   cp "$SOURCE_JAR" "$SCG_PATH_JAR"
-  log "starting our gateway without direct routing on $SCG_PATH_PORT (CPU $SERVER_CPU)"
-  # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a word list
-  start "$OUT/sticky-scg.log" "$GATEWAY_JAVA" $GATEWAY_JAVA_OPTS -jar "$SCG_PATH_JAR" \
+  start_jvm sticky-scg "$SCG_PATH_JAR" "http://$HOST:$SCG_PATH_PORT/plain/" \
     --spring.config.additional-location="file:$BENCH/gateway-bench.yml" --server.port="$SCG_PATH_PORT" \
     --management.server.port=$((SCG_PATH_PORT + 1)) --affinity.routing.direct=false
-  if ! wait_200 "http://$HOST:$SCG_PATH_PORT/plain/" "$STARTUP_TIMEOUT"; then tail -50 "$OUT/sticky-scg.log" >&2; exit 1; fi
   [[ -n "${STICKY_COOKIE:-}" ]] || GATEWAY_PORT=$SCG_PATH_PORT take_sticky_cookie
 }
 
