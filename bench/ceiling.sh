@@ -5,6 +5,9 @@
 #   sticky   our sticky hit (the jar in target/, bench/gateway-bench.yml)
 #   sticky-scg  the same through Spring Cloud Gateway's routing filter (affinity.routing.direct=false),
 #            in its own JVM: what direct routing buys (on request)
+#   sticky-b our sticky hit again in its own JVM, from STICKY_B_JAR (default: the same jar) with
+#            STICKY_B_OPTS (JVM options) and STICKY_B_ARGS (application arguments): a same-run A/B of a
+#            commit or a setting against "sticky" (on request)
 #   bare     Reactor Netty's HttpServer handing each request to its HttpClient: no Spring at all
 #   webflux  a Spring WebFlux application whose first web filter forwards with Reactor Netty
 #   gateway  the same, plus what Spring Cloud Gateway's routing filter does: its header filters, its
@@ -15,8 +18,8 @@
 #   bash bench/ceiling.sh            # about 20 minutes; summary in target/bench/ceiling-<time>/summary.txt
 #   bash bench/ceiling.sh --quick    # a smoke run of the script itself (seconds; numbers mean nothing)
 #
-# Knobs: CEILING_TARGETS (default "stock sticky bare webflux gateway"; also sticky-scg, client, headers,
-# timeout),
+# Knobs: CEILING_TARGETS (default "stock sticky bare webflux gateway"; also sticky-scg, sticky-b, client,
+# headers, timeout),
 # WARMUP_ROUNDS (4) x WARMUP_CHUNK (40 s) of interleaved warm-up per JVM, PERF_ROUNDS (5) x SAT_DURATION
 # (15 s) measured, THREADS (1), CONNECTIONS (32), GATEWAY_HEAP, GATEWAY_EXTRA_OPTS; pins as bench/perf.sh.
 set -euo pipefail
@@ -30,7 +33,7 @@ source "$BENCH/perf-steps.sh"
 QUICK=0
 for arg in "$@"; do
   case "$arg" in
-    -h | --help) sed -n '2,18p' "$0" | cut -c3-; exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0" | cut -c3-; exit 0 ;;
     --quick) QUICK=1 ;;
     *) die "unknown argument '$arg' (try --help)" ;;
   esac
@@ -47,6 +50,8 @@ GATEWAY_JAVA_OPTS="$(config_java_opts "$(dirname "$(dirname "$(readlink -f "$GAT
 HOST=127.0.0.1 GATEWAY_PORT=18080 STOCK_PORT=18180
 # the ceiling proxies: port (management port + 1) and the Gateway work each adds
 SCG_PATH_PORT=18470 # sticky-scg: our jar again, without direct routing
+B_PORT=18490        # sticky-b: our jar (or STICKY_B_JAR) again, with STICKY_B_OPTS / STICKY_B_ARGS
+COPIED_JARS=()
 declare -A CEILING_PORT=([bare]=18410 [webflux]=18420 [client]=18430 [headers]=18440 [timeout]=18450 [gateway]=18460)
 declare -A CEILING_WORK=([webflux]="" [client]="--ceiling.gateway-client=true" [headers]="--ceiling.gateway-headers=true"
   [timeout]="--ceiling.timeout=true" [gateway]="--ceiling.gateway-client=true --ceiling.gateway-headers=true --ceiling.timeout=true")
@@ -57,9 +62,9 @@ CEILING_DIR="$BENCH/ceiling-proxies"
 for n in WARMUP_ROUNDS WARMUP_CHUNK PERF_ROUNDS SAT_DURATION THREADS CONNECTIONS STARTUP_TIMEOUT; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
-for t in $CEILING_TARGETS; do [[ " stock sticky sticky-scg ${!CEILING_PORT[*]} " == *" $t "* ]] || die "unknown target '$t'"; done
+for t in $CEILING_TARGETS; do [[ " stock sticky sticky-scg sticky-b ${!CEILING_PORT[*]} " == *" $t "* ]] || die "unknown target '$t'"; done
 for tool in wrk nginx curl taskset timeout java; do command -v "$tool" > /dev/null || die "required tool not found: $tool"; done
-for port in "$GATEWAY_PORT" "$STOCK_PORT" "$SCG_PATH_PORT" "${CEILING_PORT[@]}" "${BACKEND_PORTS[@]}"; do
+for port in "$GATEWAY_PORT" "$STOCK_PORT" "$SCG_PATH_PORT" "$B_PORT" "${CEILING_PORT[@]}" "${BACKEND_PORTS[@]}"; do
   if port_in_use "$port"; then die "port $HOST:$port is already in use; stop whatever holds it first"; fi
 done
 
@@ -79,13 +84,16 @@ start_jvm() { # NAME JAR READY_URL ARGS...: one more JVM on the server CPU, same
 
 start_ceiling() { start_jvm "$1" "$CEILING_JAR" "http://$HOST:$2/" "${@:3}"; } # NAME PORT ARGS...: a ceiling proxy
 
-start_scg_path() { # our jar once more, on SCG_PATH_PORT, with affinity routes through the Gateway's routing filter
-  SCG_PATH_JAR="$OUT/scg-path-$(basename "$SOURCE_JAR")"
-  cp "$SOURCE_JAR" "$SCG_PATH_JAR"
-  start_jvm sticky-scg "$SCG_PATH_JAR" "http://$HOST:$SCG_PATH_PORT/plain/" \
-    --spring.config.additional-location="file:$BENCH/gateway-bench.yml" --server.port="$SCG_PATH_PORT" \
-    --management.server.port=$((SCG_PATH_PORT + 1)) --affinity.routing.direct=false
-  [[ -n "${STICKY_COOKIE:-}" ]] || GATEWAY_PORT=$SCG_PATH_PORT take_sticky_cookie
+start_sticky_copy() { # NAME SOURCE_JAR PORT ARGS...: our gateway once more, from a private copy of SOURCE_JAR
+  local name="$1" source="$2" port="$3" copy
+  shift 3
+  copy="$OUT/$name-$(basename "$source")"
+  cp "$source" "$copy"
+  COPIED_JARS+=("$copy")
+  start_jvm "$name" "$copy" "http://$HOST:$port/plain/" \
+    --spring.config.additional-location="file:$BENCH/gateway-bench.yml" --server.port="$port" \
+    --management.server.port=$((port + 1)) "$@"
+  [[ -n "${STICKY_COOKIE:-}" ]] || GATEWAY_PORT=$port take_sticky_cookie
 }
 
 target_url() { # NAME -> "url|cookie"
@@ -93,6 +101,7 @@ target_url() { # NAME -> "url|cookie"
     stock) echo "http://$HOST:$STOCK_PORT/stock/|" ;;
     sticky) echo "http://$HOST:$GATEWAY_PORT/sticky/|$STICKY_COOKIE_NAME=$STICKY_COOKIE" ;;
     sticky-scg) echo "http://$HOST:$SCG_PATH_PORT/sticky/|$STICKY_COOKIE_NAME=$STICKY_COOKIE" ;;
+    sticky-b) echo "http://$HOST:$B_PORT/sticky/|$STICKY_COOKIE_NAME=$STICKY_COOKIE" ;;
     *) echo "http://$HOST:${CEILING_PORT[$1]}/|" ;;
   esac
 }
@@ -113,7 +122,10 @@ for t in "${targets[@]}"; do
   case "$t" in
     stock) start_stock ;;
     sticky) start_gateway; take_sticky_cookie ;;
-    sticky-scg) start_scg_path ;;
+    sticky-scg) start_sticky_copy sticky-scg "$SOURCE_JAR" "$SCG_PATH_PORT" --affinity.routing.direct=false ;;
+    # shellcheck disable=SC2086 # STICKY_B_OPTS and STICKY_B_ARGS are word lists
+    sticky-b) GATEWAY_JAVA_OPTS="$GATEWAY_JAVA_OPTS ${STICKY_B_OPTS:-}" \
+      start_sticky_copy sticky-b "${STICKY_B_JAR:-$SOURCE_JAR}" "$B_PORT" ${STICKY_B_ARGS:-} ;;
     bare) start_ceiling bare "${CEILING_PORT[bare]}" bare "${CEILING_PORT[bare]}" ;;
     # shellcheck disable=SC2086 # CEILING_WORK is a word list
     *) start_ceiling "$t" "${CEILING_PORT[$t]}" --server.port="${CEILING_PORT[$t]}" \
@@ -159,4 +171,4 @@ done
     printf '  %-8s %-48s median %9.1f  x stock %s  errors %d\n' "$t" "${RPS[$t]}" "$m" "$(ratio "$m" "$stock_median")" "${ERRORS[$t]}"
   done
 } | tee "$RUN_DIR/summary.txt"
-rm -f "${STOCK_JAR:-}" "${SCG_PATH_JAR:-}"
+rm -f "${STOCK_JAR:-}" "${COPIED_JARS[@]}"
