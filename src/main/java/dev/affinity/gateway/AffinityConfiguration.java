@@ -18,6 +18,7 @@ import dev.affinity.gateway.registry.DiscoveryRefresher;
 import dev.affinity.gateway.registry.SnapshotOwner;
 import dev.affinity.gateway.routing.DirectRouting;
 import dev.affinity.gateway.routing.DirectRoutingScope;
+import dev.affinity.gateway.routing.WholeResponses;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -145,6 +147,14 @@ public class AffinityConfiguration {
                         headerFilters.getIfAvailable(List::of),
                         Set.of(AffinityFilter.class, AffinityCookieHeadersFilter.class),
                         loadBalancerProperties(properties, loadBalancers.getIfAvailable())));
+    }
+
+    /** Writes the small backend answers direct routing read whole; only where direct routing is on. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty(name = "affinity.routing.direct", matchIfMissing = true)
+    public WholeResponses affinityWholeResponses() {
+        return new WholeResponses();
     }
 
     private static List<LoadBalancerProperties> loadBalancerProperties(

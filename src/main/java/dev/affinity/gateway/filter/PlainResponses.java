@@ -3,6 +3,7 @@ package dev.affinity.gateway.filter;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
 
+import dev.affinity.gateway.routing.WholeResponses;
 import java.nio.charset.StandardCharsets;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
@@ -32,6 +33,7 @@ final class PlainResponses {
         if (connection != null) {
             connection.dispose();
         }
+        WholeResponses.forget(exchange);
         ServerWebExchangeUtils.reset(exchange);
         exchange.getResponse().setStatusCode(null);
     }

@@ -48,7 +48,8 @@ import reactor.netty.http.client.HttpClientResponse;
  * Sends an affinity route's request to the instance in {@code GATEWAY_REQUEST_URL_ATTR} and puts
  * the backend's status and headers on the client response, as Spring Cloud Gateway's
  * {@code NettyRoutingFilter} does, with its HttpClient, its connect and response timeouts (global
- * and per route) and its errors; its {@code NettyWriteResponseFilter} then streams the body. What it
+ * and per route) and its errors; its {@code NettyWriteResponseFilter} then streams the body, or
+ * {@link WholeResponses} writes a small one it read whole. What it
  * leaves out is per-request work: one copy of the headers instead of one per header filter, the
  * headers written straight into Reactor Netty's request instead of a copy of the client's
  * configuration, and no filters after the affinity filter.
@@ -142,10 +143,14 @@ public class DirectRouting {
                     return outbound.send(request.getBody().map(DirectRouting::byteBuf));
                 })
                 .responseConnection((backendResponse, connection) -> {
-                    // NettyWriteResponseFilter streams the body once the route's filters are done
                     exchange.getAttributes().put(CLIENT_RESPONSE_ATTR, backendResponse);
-                    exchange.getAttributes().put(CLIENT_RESPONSE_CONN_ATTR, connection);
                     respond(exchange, backendResponse, scope.rules());
+                    if (scope.wholeResponses()
+                            && WholeResponses.applies(request.getMethod(), backendResponse, exchange.getResponse())) {
+                        return WholeResponses.read(exchange, connection).thenReturn(backendResponse);
+                    }
+                    // NettyWriteResponseFilter streams the body once the route's filters are done
+                    exchange.getAttributes().put(CLIENT_RESPONSE_CONN_ATTR, connection);
                     return Mono.just(backendResponse);
                 });
         Duration timeout = responseTimeout(route);

@@ -60,12 +60,19 @@ public final class DirectRoutingScope {
 
     private final List<HttpHeadersFilter> leading;
 
+    private final boolean wholeResponses;
+
     private DirectRoutingScope(
-            int affinityOrder, @Nullable String offReason, HeaderRules rules, List<HttpHeadersFilter> leading) {
+            int affinityOrder,
+            @Nullable String offReason,
+            HeaderRules rules,
+            List<HttpHeadersFilter> leading,
+            boolean wholeResponses) {
         this.affinityOrder = affinityOrder;
         this.offReason = offReason;
         this.rules = rules;
         this.leading = leading;
+        this.wholeResponses = wholeResponses;
     }
 
     /**
@@ -136,13 +143,14 @@ public final class DirectRoutingScope {
                 removeForwarded,
                 removeXForwarded,
                 transferEncoding != null);
-        return new DirectRoutingScope(affinityOrder, null, rules, List.copyOf(leading));
+        boolean wholeResponses = globalFilters.stream().anyMatch(WholeResponses.class::isInstance);
+        return new DirectRoutingScope(affinityOrder, null, rules, List.copyOf(leading), wholeResponses);
     }
 
     /** Off for every route: {@link #applies} answers before anything else is read. */
     private static DirectRoutingScope off(String reason) {
         return new DirectRoutingScope(
-                Ordered.HIGHEST_PRECEDENCE, reason, new HeaderRules(Set.of(), false, false, false), List.of());
+                Ordered.HIGHEST_PRECEDENCE, reason, new HeaderRules(Set.of(), false, false, false), List.of(), false);
     }
 
     /** Why direct routing is off for every route, or {@code null} when it is on. */
@@ -152,6 +160,11 @@ public final class DirectRoutingScope {
 
     HeaderRules rules() {
         return this.rules;
+    }
+
+    /** Whether {@link WholeResponses} is among the global filters, to write the answers read whole. */
+    boolean wholeResponses() {
+        return this.wholeResponses;
     }
 
     /** The trusted-proxy header filters, run first on the client's headers as in the Gateway. */

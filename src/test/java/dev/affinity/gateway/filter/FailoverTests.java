@@ -134,6 +134,41 @@ class FailoverTests {
                 .isEqualTo(1);
     }
 
+    /**
+     * A small answer with a length is read whole before anything goes to the client, so a backend
+     * that breaks off mid-body fails the attempt: a GET moves to another instance and is re-pinned.
+     */
+    @Test
+    void shouldFailAGetOverWhenItsInstanceBreaksOffASmallBody() {
+        CookieClient client = new CookieClient(this.port);
+        TestBackend home = backend(client.get("/hive/login").body());
+        home.behave(Behaviour.TRUNCATE);
+
+        HttpResponse<String> response = client.get("/hive/select");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isNotEqualTo(home.name()).startsWith("hive-");
+        assertThat(CookieClient.setCookie(response, COOKIE)).as("re-pinned").isPresent();
+        assertThat(client.get("/hive/again").body()).isEqualTo(response.body());
+    }
+
+    @Test
+    void shouldAnswer502ToAPostWhoseInstanceBreaksOffASmallBody() {
+        CookieClient client = new CookieClient(this.port);
+        TestBackend home = backend(client.get("/hive/login").body());
+        home.behave(Behaviour.TRUNCATE);
+        byte[] statement = "insert into t values (3)".getBytes();
+
+        HttpResponse<String> response = client.post("/hive/statement", statement);
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).contains("failed before answering").doesNotContain(home.name());
+        assertThat(backends.stream()
+                        .mapToInt(b -> b.deliveries(TestBackend.sha256(statement)))
+                        .sum())
+                .isEqualTo(1);
+    }
+
     @Test
     void shouldRetryAnIdempotentRequestThatGotA5xxOnAnotherInstance() {
         CookieClient client = new CookieClient(this.port);

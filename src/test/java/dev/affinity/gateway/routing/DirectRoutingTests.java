@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
 import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -125,9 +126,23 @@ class DirectRoutingTests {
                                     .header("Proxy-Authenticate", "Basic")
                                     .addHeader("X-Multi", "1")
                                     .addHeader("X-Multi", "2")
-                                    .sendString(Mono.just("echo " + body.length()))
+                                    .sendString(answer(request.uri(), body))
                                     .then());
                 });
+    }
+
+    /**
+     * A Mono answer has a {@code Content-Length}: small ones are read whole, one of exactly
+     * {@link WholeResponses#MAX_BYTES} too, a larger one is streamed; a Flux answer is chunked.
+     */
+    private static Publisher<String> answer(String uri, String body) {
+        if (uri.startsWith("/hive/size/")) {
+            return Mono.just("x".repeat(Integer.parseInt(uri.substring("/hive/size/".length()))));
+        }
+        if (uri.startsWith("/hive/chunked")) {
+            return Flux.just("echo ", String.valueOf(body.length()));
+        }
+        return Mono.just("echo " + body.length());
     }
 
     @Test
@@ -176,6 +191,19 @@ class DirectRoutingTests {
         assertSame("length", "/hive/post", "POST", Flux.just("hello"), headers -> headers.add("Content-Length", "5"));
         assertSame("chunked", "/hive/post", "PUT", Flux.just("hel", "lo ", "chunks"), headers -> {});
         assertSame("head", "/hive/head", "HEAD", null, headers -> {});
+    }
+
+    @Test
+    void shouldAnswerTheSameWhetherTheBodyIsReadWholeOrStreamed() {
+        assertSame("small", "/hive/size/1", "GET", null, headers -> {});
+        assertSame("at-limit", "/hive/size/" + WholeResponses.MAX_BYTES, "GET", null, headers -> {});
+        assertSame("over-limit", "/hive/size/" + (WholeResponses.MAX_BYTES + 1), "GET", null, headers -> {});
+        assertSame("chunked-answer", "/hive/chunked", "GET", null, headers -> {});
+        assertSame("empty", "/hive/size/0", "GET", null, headers -> {});
+        assertThat(exchange(direct, "at-limit-again", "/hive/size/" + WholeResponses.MAX_BYTES, "GET", null, h -> {}))
+                .startsWith("200\n")
+                .contains("content-length=[" + WholeResponses.MAX_BYTES + "]")
+                .endsWith("x".repeat(WholeResponses.MAX_BYTES));
     }
 
     @Test

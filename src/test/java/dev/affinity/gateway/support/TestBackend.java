@@ -1,6 +1,8 @@
 package dev.affinity.gateway.support;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,7 +37,9 @@ public final class TestBackend implements AutoCloseable {
         /** Reads the request, then closes the connection without answering. */
         RESET,
         /** Reads the request and never answers (until stopped). */
-        HANG
+        HANG,
+        /** 200 announcing a 100-byte body, then its name only, then closes the connection. */
+        TRUNCATE
     }
 
     /**
@@ -193,6 +197,16 @@ public final class TestBackend implements AutoCloseable {
                             Mono.fromRunnable(() ->
                                     response.withConnection(c -> c.channel().close()));
                         case HANG -> Mono.never();
+                        case TRUNCATE ->
+                            // raw bytes under the HTTP encoder, which would not let a short body pass
+                            Mono.fromRunnable(() -> response.withConnection(c -> c.channel()
+                                    .pipeline()
+                                    .firstContext()
+                                    .writeAndFlush(Unpooled.copiedBuffer(
+                                            "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nX-Backend: " + this.name
+                                                    + "\r\n\r\n" + this.name,
+                                            StandardCharsets.UTF_8))
+                                    .addListener(ChannelFutureListener.CLOSE)));
                     };
                 });
     }
