@@ -8,19 +8,27 @@ import org.junit.jupiter.api.Test;
 
 class EventLoopsTests {
 
-    private String before;
+    private String countBefore;
+
+    private String nativeBefore;
 
     @BeforeEach
     void remember() {
-        this.before = System.getProperty(EventLoops.PROPERTY);
+        this.countBefore = System.getProperty(EventLoops.PROPERTY);
+        this.nativeBefore = System.getProperty(EventLoops.NATIVE);
     }
 
     @AfterEach
     void restore() {
-        if (this.before == null) {
-            System.clearProperty(EventLoops.PROPERTY);
+        restore(EventLoops.PROPERTY, this.countBefore);
+        restore(EventLoops.NATIVE, this.nativeBefore);
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
         } else {
-            System.setProperty(EventLoops.PROPERTY, this.before);
+            System.setProperty(key, value);
         }
     }
 
@@ -41,5 +49,16 @@ class EventLoopsTests {
 
         assertThat(EventLoops.applyDefault()).isEqualTo("7");
         assertThat(System.getProperty(EventLoops.PROPERTY)).isEqualTo("7");
+    }
+
+    @Test
+    void shouldDefaultToTheJdkSelectorAndKeepTheUsersChoice() {
+        System.clearProperty(EventLoops.NATIVE);
+        EventLoops.applyDefault();
+        assertThat(System.getProperty(EventLoops.NATIVE)).isEqualTo("false");
+
+        System.setProperty(EventLoops.NATIVE, "true");
+        EventLoops.applyDefault();
+        assertThat(System.getProperty(EventLoops.NATIVE)).isEqualTo("true");
     }
 }

@@ -1,5 +1,7 @@
 package dev.affinity.gateway.support;
 
+import static org.awaitility.Awaitility.await;
+
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -7,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
+import reactor.netty.ChannelBindException;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -136,10 +140,21 @@ public final class TestBackend implements AutoCloseable {
         }
     }
 
-    /** Listens again on the same port. */
+    /**
+     * Listens again on the same port. On the JDK's selector (the gateway's transport, which the tests
+     * share) a closed listening socket is released when its event loop next selects, just after
+     * {@link #stop} returns, so the first bind may find the port still taken for a moment.
+     */
     public synchronized void restart() {
         if (this.server == null) {
-            bind(this.port);
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInSameThread() // bind is synchronized, as this method is
+                    .pollInterval(Duration.ofMillis(20))
+                    .ignoreException(ChannelBindException.class)
+                    .until(() -> {
+                        bind(this.port);
+                        return true;
+                    });
         }
     }
 
