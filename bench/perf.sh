@@ -47,8 +47,8 @@ if ((MATRIX)); then
 fi
 # On one CPU shared with its own compiler threads, a gateway JVM needs 2-3 minutes of load before its
 # throughput stops rising (measured: ~1,200 req/s after 60 s, ~5,000 after 150 s).
-WARMUP_SECONDS="${WARMUP_SECONDS:-160}"       # JIT warm-up per JVM: at least this long ...
-WARMUP_MAX_SECONDS="${WARMUP_MAX_SECONDS:-320}" # ... and until req/s is stable, at most this long
+WARMUP_SECONDS="${WARMUP_SECONDS:-320}"       # JIT warm-up per JVM: at least this long ...
+WARMUP_MAX_SECONDS="${WARMUP_MAX_SECONDS:-480}" # ... and until req/s is stable, at most this long (stock needs 5-7 minutes)
 WARMUP_CHUNK="${WARMUP_CHUNK:-10}"            # seconds per warm-up chunk (stock / plain / sticky / new)
 WARMUP_TOLERANCE="${WARMUP_TOLERANCE:-0.05}"
 PERF_ROUNDS="${PERF_ROUNDS:-5}"               # interleaved rounds; medians are reported
