@@ -41,7 +41,10 @@ public final class WholeResponses implements GlobalFilter, Ordered {
     /** The largest body read whole; larger ones are streamed. */
     public static final int MAX_BYTES = 64 * 1024;
 
-    /** Same place as the Gateway's writer: inside every route filter, including body rewriters. */
+    /**
+     * The Gateway's writer's order: the write comes after every route filter's post-processing, and
+     * through the decorated response of a body rewriter ordered before it ({@code ModifyResponseBody}).
+     */
     public static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER;
 
     private static final String HELD_BODY = WholeResponses.class.getName() + ".body";
