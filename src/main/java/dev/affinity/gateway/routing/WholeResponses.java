@@ -64,11 +64,10 @@ public final class WholeResponses implements GlobalFilter, Ordered {
     }
 
     private static Mono<Void> write(ServerWebExchange exchange) {
-        DataBuffer body = exchange.getAttribute(HELD_BODY);
+        DataBuffer body = take(exchange);
         if (body == null) {
             return Mono.empty();
         }
-        exchange.getAttributes().remove(HELD_BODY);
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             DataBufferUtils.release(body);
@@ -142,16 +141,21 @@ public final class WholeResponses implements GlobalFilter, Ordered {
     }
 
     private static void hold(ServerWebExchange exchange, DataBuffer body) {
-        forget(exchange);
-        exchange.getAttributes().put(HELD_BODY, body);
+        if (exchange.getAttributes().put(HELD_BODY, body) instanceof DataBuffer replaced) {
+            DataBufferUtils.release(replaced);
+        }
     }
 
     /** Releases a held body that will not be sent: before a retry or the gateway's own answer. */
     public static void forget(ServerWebExchange exchange) {
-        DataBuffer held = exchange.getAttribute(HELD_BODY);
+        DataBuffer held = take(exchange);
         if (held != null) {
-            exchange.getAttributes().remove(HELD_BODY);
             DataBufferUtils.release(held);
         }
+    }
+
+    /** Removes the held body from the exchange, if any: one map operation on the request path. */
+    private static @Nullable DataBuffer take(ServerWebExchange exchange) {
+        return (DataBuffer) exchange.getAttributes().remove(HELD_BODY);
     }
 }
