@@ -16,33 +16,18 @@ import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.DiscoveryRefresher;
 import dev.affinity.gateway.registry.SnapshotOwner;
-import dev.affinity.gateway.routing.DirectRouting;
-import dev.affinity.gateway.routing.DirectRoutingScope;
-import dev.affinity.gateway.routing.WholeResponses;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
-import org.springframework.cloud.client.loadbalancer.LoadBalancerProperties;
-import org.springframework.cloud.gateway.config.HttpClientProperties;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.TrustedProxies;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
-import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.http.client.HttpClient;
 
 /** Wires the affinity pieces; each bean backs off when the application defines its own. */
 @Configuration(proxyBeanMethods = false)
@@ -125,61 +110,9 @@ public class AffinityConfiguration {
         return new AffinityCookieHeadersFilter();
     }
 
-    /**
-     * Routes affinity routes without the Gateway's routing filter where that changes nothing; which
-     * filters it replaces is read on the first request, when every filter bean exists.
-     */
     @Bean
     @ConditionalOnMissingBean
-    public DirectRouting affinityDirectRouting(
-            HttpClient httpClient,
-            HttpClientProperties httpClientProperties,
-            AffinityProperties properties,
-            ObjectProvider<List<GlobalFilter>> globalFilters,
-            ObjectProvider<List<HttpHeadersFilter>> headerFilters,
-            ObjectProvider<LoadBalancerClientFactory> loadBalancers) {
-        return new DirectRouting(
-                httpClient,
-                httpClientProperties,
-                () -> DirectRoutingScope.of(
-                        AffinityFilter.ORDER,
-                        globalFilters.getIfAvailable(List::of),
-                        headerFilters.getIfAvailable(List::of),
-                        Set.of(AffinityFilter.class, AffinityCookieHeadersFilter.class),
-                        loadBalancerProperties(properties, loadBalancers.getIfAvailable())));
-    }
-
-    /** Writes the small backend answers direct routing read whole; only where direct routing is on. */
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnBooleanProperty(name = "affinity.routing.direct", matchIfMissing = true)
-    public WholeResponses affinityWholeResponses() {
-        return new WholeResponses();
-    }
-
-    private static List<LoadBalancerProperties> loadBalancerProperties(
-            AffinityProperties properties, @Nullable LoadBalancerClientFactory factory) {
-        if (factory == null) {
-            return List.of();
-        }
-        List<LoadBalancerProperties> all = new ArrayList<>();
-        for (String serviceId : properties.getServices().keySet()) {
-            LoadBalancerProperties service = factory.getProperties(serviceId);
-            if (service != null) {
-                all.add(service);
-            }
-        }
-        return all;
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    public AffinityFilter affinityFilter(
-            AffinityBalancers balancers,
-            AffinityCookieWriter cookieWriter,
-            AffinityProperties properties,
-            ObjectProvider<DirectRouting> directRouting) {
-        return new AffinityFilter(
-                balancers, cookieWriter, properties.getRouting().isDirect() ? directRouting.getIfAvailable() : null);
+    public AffinityFilter affinityFilter(AffinityBalancers balancers, AffinityCookieWriter cookieWriter) {
+        return new AffinityFilter(balancers, cookieWriter);
     }
 }

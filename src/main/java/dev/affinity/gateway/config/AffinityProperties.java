@@ -103,21 +103,19 @@ public class AffinityProperties {
     public static class Routing {
 
         /**
-         * Affinity routes are forwarded by the affinity filter itself, with Spring Cloud Gateway's
-         * HttpClient, timeouts and default header rules applied in one pass, instead of by the
-         * Gateway's routing filter and the filters after it: the same request and response, less
-         * work per request. Routes and applications where that would differ (a route filter or
-         * global filter ordered after the affinity filter, a header filter of your own, WebSocket,
-         * gRPC) keep the Gateway's path on their own. {@code false}: always the Gateway's path.
+         * Spring Cloud Gateway's default header filters (hop-by-hop, Forwarded and X-Forwarded
+         * removal without trusted proxies, Transfer-Encoding normalization, gRPC's {@code te}) are
+         * replaced by one filter per direction that does the same work in one copy of the headers.
+         * {@code false}: the Gateway's own beans.
          */
-        private boolean direct = true;
+        private boolean combinedHeaderFilters = true;
 
-        public boolean isDirect() {
-            return this.direct;
+        public boolean isCombinedHeaderFilters() {
+            return this.combinedHeaderFilters;
         }
 
-        public void setDirect(boolean direct) {
-            this.direct = direct;
+        public void setCombinedHeaderFilters(boolean combinedHeaderFilters) {
+            this.combinedHeaderFilters = combinedHeaderFilters;
         }
     }
 }

@@ -12,7 +12,7 @@ import dev.affinity.gateway.cookie.AffinityCookieWriter;
 import dev.affinity.gateway.cookie.CookieScan;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.Snapshot;
-import dev.affinity.gateway.routing.DirectRouting;
+import dev.affinity.gateway.routing.BackendResponse;
 import java.net.URI;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -24,10 +24,10 @@ import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.cloud.gateway.support.DelegatingServiceInstance;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -36,10 +36,10 @@ import reactor.core.publisher.SignalType;
  * Client affinity for {@code lb://} routes of affinity services, just before Spring Cloud Gateway's
  * load-balancer filter. Per request: reads the affinity cookie (kept from the backend by
  * {@link AffinityCookieHeadersFilter}), runs the attempts (each asks the service's
- * {@link AffinityLoadBalancer} and resolves the route URL as the load-balancer filter would, which
- * then has nothing left to do), fails over by {@link RetryPolicy}, then records the request once and
- * pins the client to the instance that answered. Where {@link DirectRouting} applies, each attempt is
- * routed by it instead of by the Gateway's filters after this one.
+ * {@link AffinityLoadBalancer}, resolves the route URL as the load-balancer filter would, which then
+ * has nothing left to do, and goes down the rest of the filter chain to the routing filter), fails
+ * over by {@link RetryPolicy}, then records the request once and pins the client to the instance
+ * that answered. Every route leaves the gateway the same way, so these rules hold on every route.
  */
 public class AffinityFilter implements GlobalFilter, Ordered {
 
@@ -52,20 +52,9 @@ public class AffinityFilter implements GlobalFilter, Ordered {
 
     private final AffinityCookieWriter cookies;
 
-    private final @Nullable DirectRouting direct;
-
     public AffinityFilter(AffinityBalancers balancers, AffinityCookieWriter cookies) {
-        this(balancers, cookies, null);
-    }
-
-    /**
-     * @param direct routes each attempt itself where it applies, instead of the filters after this
-     *     one; {@code null}: always those filters
-     */
-    public AffinityFilter(AffinityBalancers balancers, AffinityCookieWriter cookies, @Nullable DirectRouting direct) {
         this.balancers = balancers;
         this.cookies = cookies;
-        this.direct = direct;
     }
 
     @Override
@@ -84,38 +73,27 @@ public class AffinityFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         AffinityService service = balancer.service();
-        HttpHeaders headers = exchange.getRequest().getHeaders();
+        ServerHttpRequest request = exchange.getRequest();
+        HttpHeaders headers = request.getHeaders();
         CookieScan cookie = CookieScan.scan(headers.getOrEmpty(HttpHeaders.COOKIE), service.cookieName());
         CookiePin pin = CookiePin.resolve(cookie, service.snapshots().current());
         boolean cookieless = service.cookielessAgents().any()
                 && service.cookielessAgents().matches(headers.getFirst(HttpHeaders.USER_AGENT));
-        boolean direct = this.direct != null && this.direct.applies(exchange);
-        Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless, direct);
+        ReplayableBody body = ReplayableBody.hasBody(request)
+                ? new ReplayableBody(request, exchange.getResponse().bufferFactory())
+                : null;
+        Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless, body);
         exchange.getAttributes().put(Attempts.ATTRIBUTE, attempts);
-        Mono<Void> routed;
-        if (!ReplayableBody.hasBody(exchange.getRequest())) {
-            routed = attempt(exchange, chain, attempts, true);
-        } else if (ReplayableBody.tooLargeToKeep(exchange.getRequest())) {
-            routed = attempt(exchange, chain, attempts, false);
-        } else {
-            routed = ReplayableBody.buffer(exchange)
-                    .flatMap(replayable -> attempt(replayable, chain, attempts, true))
-                    .onErrorResume(
-                            DataBufferLimitException.class,
-                            ex -> PlainResponses.write(
-                                    exchange,
-                                    HttpStatus.CONTENT_TOO_LARGE,
-                                    "Request body too large to buffer for failover; send it with a Content-Length"));
-        }
-        return routed.doFinally(signal -> {
+        ServerWebExchange routed =
+                (body != null) ? exchange.mutate().request(body).build() : exchange;
+        return attempt(routed, chain, attempts).doFinally(signal -> {
             if (signal == SignalType.CANCEL) {
                 attempts.end(false); // the client went away: neither success nor failure
             }
         });
     }
 
-    private Mono<Void> attempt(
-            ServerWebExchange exchange, GatewayFilterChain chain, Attempts attempts, boolean replay) {
+    private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, Attempts attempts) {
         Choice choice = attempts.balancer.choose(attempts.request());
         Snapshot.Member member = choice.member();
         if (member == null) {
@@ -124,11 +102,18 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         }
         attempts.started(choice, member);
         route(exchange, attempts.loadBalancedUrl, new AffinityResponse(choice));
-        Mono<Void> routed = (this.direct != null && attempts.direct)
-                ? this.direct.route(exchange, attempts.cookie.remainingHeaders())
-                : chain.filter(exchange);
-        return routed.materialize()
-                .flatMap(signal -> afterAttempt(exchange, chain, attempts, replay, signal.getThrowable()));
+        if (isWebSocketUpgrade(exchange)) {
+            // the 101 is sent before the socket to the instance is open and before this filter ends:
+            // the pin goes on it now (there is no failover once the client's socket is upgraded)
+            pin(exchange, attempts, member);
+        }
+        return chain.filter(exchange)
+                .materialize()
+                .flatMap(signal -> afterAttempt(exchange, chain, attempts, signal.getThrowable()));
+    }
+
+    private static boolean isWebSocketUpgrade(ServerWebExchange exchange) {
+        return "websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade());
     }
 
     /** What Spring Cloud Gateway's load-balancer filter would do with the balancer's answer. */
@@ -143,11 +128,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
     }
 
     private Mono<Void> afterAttempt(
-            ServerWebExchange exchange,
-            GatewayFilterChain chain,
-            Attempts attempts,
-            boolean replayable,
-            @Nullable Throwable error) {
+            ServerWebExchange exchange, GatewayFilterChain chain, Attempts attempts, @Nullable Throwable error) {
         HttpStatusCode status = exchange.getResponse().getStatusCode();
         boolean failed = error != null || (status != null && status.is5xxServerError());
         Snapshot.Member member = attempts.end(failed);
@@ -159,7 +140,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
             finish(exchange, attempts, member);
             return Mono.empty();
         }
-        if (replayable
+        if (attempts.bodyReplayable()
                 && !exchange.getResponse().isCommitted()
                 && RetryPolicy.mayRetry(attempts, exchange.getRequest().getMethod(), error)) {
             if (logger.isDebugEnabled()) {
@@ -169,8 +150,8 @@ public class AffinityFilter implements GlobalFilter, Ordered {
                         member.state().id(),
                         (error != null) ? error.getClass().getSimpleName() : status);
             }
-            PlainResponses.forgetBackendResponse(exchange);
-            Mono<Void> next = Mono.defer(() -> attempt(exchange, chain, attempts, true));
+            BackendResponse.discard(exchange);
+            Mono<Void> next = Mono.defer(() -> attempt(exchange, chain, attempts));
             Duration backoff = attempts.service.settings().getFailover().getBackoff();
             return backoff.isZero() ? next : Mono.delay(backoff).then(next);
         }
@@ -186,12 +167,8 @@ public class AffinityFilter implements GlobalFilter, Ordered {
     private void finish(ServerWebExchange exchange, Attempts attempts, Snapshot.@Nullable Member served) {
         AffinityService service = attempts.service;
         service.stats().record(attempts.outcome((served != null) ? served.state() : null));
-        if (served != null && attempts.needsCookie(served.state())) {
-            exchange.getResponse()
-                    .getHeaders()
-                    .add(
-                            HttpHeaders.SET_COOKIE,
-                            this.cookies.pinCookie(service.serviceId(), served.cookieValue(), exchange.getRequest()));
+        if (served != null && !exchange.getResponse().isCommitted()) {
+            pin(exchange, attempts, served);
         }
         if (logger.isDebugEnabled()) {
             logger.debug(
@@ -200,6 +177,18 @@ public class AffinityFilter implements GlobalFilter, Ordered {
                     (served != null) ? served.state().id() : "none",
                     attempts.decision().tag(),
                     attempts.count());
+        }
+    }
+
+    /** {@code Set-Cookie} for {@code served}, where the client needs one (once per response). */
+    private void pin(ServerWebExchange exchange, Attempts attempts, Snapshot.Member served) {
+        if (attempts.needsCookie(served.state()) && attempts.markPinned()) {
+            AffinityService service = attempts.service;
+            exchange.getResponse()
+                    .getHeaders()
+                    .add(
+                            HttpHeaders.SET_COOKIE,
+                            this.cookies.pinCookie(service.serviceId(), served.cookieValue(), exchange.getRequest()));
         }
     }
 }

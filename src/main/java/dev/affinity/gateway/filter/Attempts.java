@@ -37,8 +37,10 @@ final class Attempts {
 
     final boolean cookieless;
 
-    /** Routed by {@code DirectRouting} rather than by the Gateway's filters after the affinity filter. */
-    final boolean direct;
+    /** The request body kept for replay, or {@code null} when the request has none. */
+    private final @Nullable ReplayableBody body;
+
+    private boolean pinned;
 
     // created on the first failure only: most requests never fail
     private List<InstanceState> failed = List.of();
@@ -59,14 +61,14 @@ final class Attempts {
             CookieScan cookie,
             CookiePin pin,
             boolean cookieless,
-            boolean direct) {
+            @Nullable ReplayableBody body) {
         this.balancer = balancer;
         this.service = balancer.service();
         this.loadBalancedUrl = loadBalancedUrl;
         this.cookie = cookie;
         this.pin = pin;
         this.cookieless = cookieless;
-        this.direct = direct;
+        this.body = body;
     }
 
     static @Nullable Attempts of(ServerWebExchange exchange) {
@@ -114,6 +116,20 @@ final class Attempts {
         if (!this.movedFrom.contains(instance)) {
             this.movedFrom.add(instance);
         }
+    }
+
+    /** Whether another attempt can send the request body (no body, kept whole, or never sent). */
+    boolean bodyReplayable() {
+        return this.body == null || this.body.replayable();
+    }
+
+    /** Marks the response as carrying the pin; {@code false} when it already does. */
+    boolean markPinned() {
+        if (this.pinned) {
+            return false;
+        }
+        this.pinned = true;
+        return true;
     }
 
     int count() {

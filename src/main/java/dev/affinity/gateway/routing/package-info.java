@@ -1,8 +1,9 @@
 /**
- * Direct routing: affinity routes forwarded to the chosen instance in one step, with Spring Cloud
- * Gateway's default header rules applied in one pass, instead of its routing filter and the filters
- * after it. Used only where it does exactly what those filters would do. Small answers of known
- * length are read whole and written in one piece.
+ * The one way out of the gateway, the same for every route: a routing filter and a write filter in
+ * the places of Spring Cloud Gateway's {@code NettyRoutingFilter} and {@code NettyWriteResponseFilter}
+ * (turned off by the Gateway's own switch), running every header filter bean in the Gateway's order;
+ * small answers read whole and sent in one write; optionally one pass for the Gateway's default
+ * header filters.
  */
 @NullMarked
 package dev.affinity.gateway.routing;

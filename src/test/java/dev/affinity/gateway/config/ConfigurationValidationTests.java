@@ -82,8 +82,8 @@ class ConfigurationValidationTests {
                 "affinity.services.hive.failover.retries | 2 | affinity.services.hive.failover.retries is not a known key; "
                         + "known keys under affinity.services.hive.failover: max-attempts, backoff, non-idempotent, retry-on-5xx",
                 "affinity.cookies.secret | x | affinity.cookies.secret is not a known key; known keys under affinity: cookie, shutdown, services, discovery, routing",
-                "affinity.routing.enabled | false | affinity.routing.enabled is not a known key; known keys under affinity.routing: direct",
-                "affinity.routing.direct | sometimes | affinity.routing.direct must be true or false (got sometimes)",
+                "affinity.routing.direct | false | affinity.routing.direct is not a known key; known keys under affinity.routing: combined-header-filters",
+                "affinity.routing.combined-header-filters | sometimes | affinity.routing.combined-header-filters must be true or false (got sometimes)",
                 "affinity.cookie.secret.value | x | affinity.cookie.secret.value is not a known key; affinity.cookie.secret takes a value, not nested keys",
                 "affinity.cookie.secret | too-short | affinity.cookie.secret must be at least 32 bytes, "
                         + "or unset for a random per-process key (got 9 bytes)",

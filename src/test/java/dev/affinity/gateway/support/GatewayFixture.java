@@ -32,6 +32,8 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
 
     private ConfigurableApplicationContext gateway;
 
+    private boolean plainRoute;
+
     private GatewayFixture(String serviceId, int backendCount) {
         this.serviceId = serviceId;
         this.backendCount = backendCount;
@@ -40,6 +42,12 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
     /** A service {@code serviceId} behind the route {@code /<serviceId>/**}, with backends {@code <serviceId>-a, -b, ...}. */
     public static GatewayFixture service(String serviceId, int backends) {
         return new GatewayFixture(serviceId, backends);
+    }
+
+    /** Also a plain route {@code /plain/**} straight to the first backend, no affinity, for comparison. */
+    public GatewayFixture withPlainRoute() {
+        this.plainRoute = true;
+        return this;
     }
 
     /** One more gateway property (before the class starts). */
@@ -53,7 +61,14 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
         for (int i = 0; i < this.backendCount; i++) {
             this.backends.add(TestBackend.start(this.serviceId + "-" + (char) ('a' + i)));
         }
-        this.gateway = TestGateway.start(TestGateway.properties(this.serviceId, this.backends, this.properties));
+        Map<String, Object> all = new LinkedHashMap<>(this.properties);
+        if (this.plainRoute) {
+            String route = "spring.cloud.gateway.server.webflux.routes[1]";
+            all.put(route + ".id", "plain");
+            all.put(route + ".uri", this.backends.get(0).uri().toString());
+            all.put(route + ".predicates[0]", "Path=/plain/**");
+        }
+        this.gateway = TestGateway.start(TestGateway.properties(this.serviceId, this.backends, all));
     }
 
     @Override

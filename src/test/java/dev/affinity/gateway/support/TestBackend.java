@@ -29,6 +29,7 @@ import reactor.netty.resources.LoopResources;
 /**
  * A real HTTP backend on a loopback port that answers with its name, records what reached it
  * (cookie headers, body digests) and can be stopped, restarted on the same port, or made to fail.
+ * A WebSocket upgrade gets a socket that echoes every message prefixed with the backend's name.
  */
 public final class TestBackend implements AutoCloseable {
 
@@ -183,6 +184,15 @@ public final class TestBackend implements AutoCloseable {
 
     private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
         String cookie = request.requestHeaders().get("Cookie");
+        if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
+            this.requests.incrementAndGet();
+            if (cookie != null) {
+                this.cookieHeaders.add(cookie);
+            }
+            // echoes every message, prefixed with its name
+            return response.sendWebsocket(
+                    (in, out) -> out.sendString(in.receive().asString().map(text -> this.name + ": " + text)));
+        }
         return request.receive()
                 .aggregate()
                 .asByteArray()
