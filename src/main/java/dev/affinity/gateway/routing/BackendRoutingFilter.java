@@ -24,6 +24,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.util.StringUtils;
 import org.springframework.web.server.ResponseStatusException;
@@ -120,8 +121,8 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
 
     /** The backend's status and headers, through the response header filters, on the client response. */
     private void respond(ServerWebExchange exchange, HttpClientResponse backendResponse) {
-        HttpHeaders received = new HttpHeaders();
-        backendResponse.responseHeaders().forEach(entry -> received.add(entry.getKey(), entry.getValue()));
+        // a view of the backend's headers, not a copy: the filters copy what they change
+        HttpHeaders received = new HttpHeaders(new Netty4HeadersAdapter(backendResponse.responseHeaders()));
         String contentType = received.getFirst(HttpHeaders.CONTENT_TYPE);
         if (StringUtils.hasLength(contentType)) {
             exchange.getAttributes().put(ORIGINAL_RESPONSE_CONTENT_TYPE_ATTR, contentType);

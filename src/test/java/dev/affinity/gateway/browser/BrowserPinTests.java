@@ -160,6 +160,45 @@ class BrowserPinTests {
         }
     }
 
+    @Test
+    void shouldPinABrowsersWebSocketOnThe101AndKeepItThere() {
+        // the page comes from a plain route, so the browser's first contact with the service is the socket
+        String plain = "spring.cloud.gateway.server.webflux.routes[1]";
+        try (ConfigurableApplicationContext gateway = gateway(Map.of(
+                        plain + ".id", "plain",
+                        plain + ".uri", backends.get(0).uri().toString(),
+                        plain + ".predicates[0]", "Path=/plain/**"));
+                Chromium chromium = Chromium.start(mapToLoopback(HOST))) {
+            String origin = HOST + ":" + TestGateway.port(gateway);
+            WebDriver driver = chromium.driver();
+            driver.get("http://" + origin + "/plain/page");
+            assertThat(driver.manage().getCookieNamed(COOKIE)).isNull();
+
+            String first = echo(driver, "ws://" + origin + "/hive/ws");
+
+            Cookie pin = driver.manage().getCookieNamed(COOKIE);
+            assertThat(pin).as("the 101 pinned the browser").isNotNull();
+            String instance = first.substring(0, first.indexOf(':'));
+            for (int i = 0; i < 4; i++) {
+                assertThat(echo(driver, "ws://" + origin + "/hive/ws")).isEqualTo(instance + ": hello");
+            }
+            assertThat(driver.manage().getCookieNamed(COOKIE).getValue()).isEqualTo(pin.getValue());
+            assertThat(load(driver, "http://" + origin + "/hive/page", 3)).containsOnly(instance);
+        }
+    }
+
+    /** Opens a WebSocket from the page, sends "hello", returns the first answer (or "error"). */
+    static String echo(WebDriver driver, String url) {
+        Object answer = ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript("""
+                        const done = arguments[arguments.length - 1];
+                        const socket = new WebSocket(arguments[0]);
+                        socket.onopen = () => socket.send('hello');
+                        socket.onmessage = event => { done(event.data); socket.close(); };
+                        socket.onerror = () => done('error');
+                        """, url);
+        return String.valueOf(answer);
+    }
+
     int tlsPort;
 
     HaProxy tlsProxy(Path pem, int gatewayPort) {
