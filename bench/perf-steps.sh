@@ -85,10 +85,10 @@ resolve_stock_jar() { # STOCK_SOURCE_JAR: stock Spring Cloud Gateway (bench/stoc
 start_stock() { # the stock gateway, same JVM and options as ours, on the same CPU, alongside it
   STOCK_JAR="$CONFIG_DIR/$(basename "$STOCK_SOURCE_JAR")"
   cp "$STOCK_SOURCE_JAR" "$STOCK_JAR"
-  log "starting stock Spring Cloud Gateway on $STOCK_PORT (CPU $SERVER_CPU): $GATEWAY_JAVA_OPTS"
-  # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a word list
+  log "starting stock Spring Cloud Gateway on $STOCK_PORT (CPU $SERVER_CPU): $GATEWAY_JAVA_OPTS ${STOCK_ARGS:-}"
+  # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS and STOCK_ARGS are word lists
   start "$CONFIG_DIR/stock-gateway.log" "$GATEWAY_JAVA" $GATEWAY_JAVA_OPTS -jar "$STOCK_JAR" \
-    --spring.config.additional-location="file:$BENCH/stock-gateway.yml"
+    --spring.config.additional-location="file:$BENCH/stock-gateway.yml" ${STOCK_ARGS:-}
   STOCK_PID=${STARTED_PIDS[-1]}
   if ! wait_200 "http://$HOST:$STOCK_PORT/stock/" "$STARTUP_TIMEOUT"; then tail -50 "$CONFIG_DIR/stock-gateway.log" >&2; exit 1; fi
 }
