@@ -3,6 +3,8 @@ package dev.affinity.gateway.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.InstanceState;
 import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.TestBackend;
 import java.io.IOException;
@@ -72,6 +74,18 @@ class EveryRouteTests {
             assertThat(again.get()).as("no new cookie on a sticky hit").isNull();
         }
         assertThat(gateway.backend(instance).requests()).isEqualTo(5);
+        // each socket is one request in the stats, counted once it closes
+        InstanceState state = gateway.gateway()
+                .getBean(AffinityRegistry.class)
+                .service("hive")
+                .snapshots()
+                .current()
+                .member(instance)
+                .state();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(state.counters().requests()).isEqualTo(5);
+            assertThat(state.activeRequests()).isZero();
+        });
     }
 
     @ParameterizedTest
