@@ -62,7 +62,8 @@ public final class AffinityDescriptors {
      *
      * @param id {@code instance-id}, else {@code host:port}: the {@code {instance}} of the write operation
      * @param uri where requests go
-     * @param cookie the cookie value that pins a client to it (to map a client's cookie to an instance)
+     * @param cookie the cookie value that pins a client to it (to map a client's cookie to an instance:
+     *     with {@code hmac-sha256}, a client's value begins with it and ends with its issue time)
      * @param state admin state: ACTIVE, DRAINING or DISABLED (the stricter of the operator's and discovery's)
      * @param healthy active health checks pass (always true without {@code health.path})
      * @param ejected passive ejection keeps it out right now

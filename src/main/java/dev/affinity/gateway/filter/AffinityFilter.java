@@ -191,7 +191,11 @@ public class AffinityFilter implements GlobalFilter, Ordered {
                     .getHeaders()
                     .add(
                             HttpHeaders.SET_COOKIE,
-                            this.cookies.pinCookie(service.serviceId(), served.cookieValue(), exchange.getRequest()));
+                            this.cookies.pinCookie(
+                                    service.serviceId(),
+                                    served.cookieValue(),
+                                    attempts.pin.newestIssued(),
+                                    exchange.getRequest()));
         }
         if (logger.isDebugEnabled()) {
             logger.debug(

@@ -143,13 +143,14 @@ final class Attempts {
 
     /**
      * Whether the response must carry {@code Set-Cookie} for the instance that served it: the client
-     * is pinned by cookie and had none, had an unusable or old-key one, or was moved.
+     * is pinned by cookie and had none, had an unusable or old-key one, was moved, or holds a newer
+     * value naming an instance that could not serve it.
      */
     boolean needsCookie(InstanceState served) {
         if (this.cookieless || !this.service.usesCookie()) {
             return false;
         }
-        return served != this.pin.instance() || this.pin.previousKey();
+        return served != this.pin.instance() || this.pin.previousKey() || this.pin.superseded();
     }
 
     /** The finished request, as counted. */
