@@ -144,7 +144,8 @@ public final class InstanceState {
         long failoversIn = this.served[Decision.FAILOVER.ordinal()].sum();
         long assigned = this.served[Decision.ASSIGNED.ordinal()].sum()
                 + this.served[Decision.STATELESS.ordinal()].sum()
-                + this.served[Decision.REJECTED.ordinal()].sum();
+                + this.served[Decision.REJECTED.ordinal()].sum()
+                + this.served[Decision.HASHED.ordinal()].sum();
         return new InstanceCounters(
                 sticky + failoversIn + assigned,
                 sticky,
