@@ -47,7 +47,8 @@ final class InstanceChooser {
             return last; // none, or the only one: no counter moves
         }
         return switch (this.type) {
-            case ROUND_ROBIN -> nth(members, excluded, roundRobin(this.position.getAndIncrement(), count));
+            // hash: a client without a key (the hash itself is RendezvousHashing's, before this)
+            case ROUND_ROBIN, HASH -> nth(members, excluded, roundRobin(this.position.getAndIncrement(), count));
             case RANDOM -> nth(members, excluded, ThreadLocalRandom.current().nextInt(count));
             case LEAST_REQUESTS ->
                 leastLoaded(members, excluded, count, roundRobin(this.position.getAndIncrement(), count));

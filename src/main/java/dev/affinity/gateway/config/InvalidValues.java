@@ -60,7 +60,7 @@ final class InvalidValues {
         while (words.find()) {
             String word = words.group();
             boolean isKey = keys.contains(word);
-            if (isKey) {
+            if (isKey && !mentioned.contains(word)) { // a key named twice is shown once
                 mentioned.add(word);
             }
             words.appendReplacement(text, Matcher.quoteReplacement(isKey ? key(with(object, word)) : word));

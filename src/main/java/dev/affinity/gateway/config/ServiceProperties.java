@@ -5,6 +5,7 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** One affinity service ({@code affinity.services.<service-id>.*}). */
 public class ServiceProperties {
@@ -13,9 +14,18 @@ public class ServiceProperties {
     @NotNull
     private AffinityMode mode = AffinityMode.STICKY;
 
-    /** How new clients and stateless requests are spread: {@code round-robin}, {@code random}, {@code least-requests}. */
+    /**
+     * How new clients and stateless requests are spread: {@code round-robin}, {@code random},
+     * {@code least-requests} or {@code hash} (by {@code hash-on}).
+     */
     @NotNull
     private BalancerType balancer = BalancerType.ROUND_ROBIN;
+
+    /**
+     * Balancer {@code hash} only: what identifies a client without a valid cookie:
+     * {@code client-address} (the default), {@code header:<Name>} or {@code basic-user}.
+     */
+    private @Nullable String hashOn;
 
     /**
      * Sticky mode only: a client pinned to an unavailable instance gets a 503 instead of being moved
@@ -46,6 +56,17 @@ public class ServiceProperties {
     @Valid
     private final ZookeeperProperties zookeeper = new ZookeeperProperties();
 
+    @AssertTrue(message = "hash-on must be " + HashOn.ALLOWED)
+    public boolean isHashOnValid() {
+        return this.hashOn == null || HashOn.parse(this.hashOn) != null;
+    }
+
+    @AssertTrue(message = "hash-on is set, but balancer is not hash: set balancer hash or remove hash-on")
+    public boolean isHashOnForHashBalancer() {
+        // an invalid hash-on is reported by the rule above, once
+        return this.hashOn == null || this.balancer == BalancerType.HASH || HashOn.parse(this.hashOn) == null;
+    }
+
     @AssertTrue(message = "cookieless-user-agents entries must not be blank")
     public boolean isCookielessUserAgentsValid() {
         return this.cookielessUserAgents.stream().allMatch(s -> s != null && !s.isBlank());
@@ -65,6 +86,20 @@ public class ServiceProperties {
 
     public void setBalancer(BalancerType balancer) {
         this.balancer = balancer;
+    }
+
+    public @Nullable String getHashOn() {
+        return this.hashOn;
+    }
+
+    public void setHashOn(@Nullable String hashOn) {
+        this.hashOn = hashOn;
+    }
+
+    /** The parsed {@code hash-on}: client-address when unset (or, before validation, invalid). */
+    public HashOn hashOnKey() {
+        HashOn parsed = (this.hashOn != null) ? HashOn.parse(this.hashOn) : null;
+        return (parsed != null) ? parsed : HashOn.CLIENT_ADDRESS;
     }
 
     public boolean isNoFallback() {

@@ -1,8 +1,10 @@
 package dev.affinity.gateway.cookie;
 
+import dev.affinity.gateway.config.CookieHash;
 import dev.affinity.gateway.config.CookieProperties;
 import dev.affinity.gateway.config.ServiceCookieProperties;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +36,11 @@ public final class AffinityCookieWriter {
 
     private final @Nullable TrustedProxies trustedProxies;
 
+    /** Whether values carry their issue time: {@code hmac-sha256} yes; Knox's values are left as Knox wrote them. */
+    private final boolean stamped;
+
+    private final Clock clock;
+
     /**
      * @param shared {@code affinity.cookie.*}
      * @param overrides {@code affinity.services.<id>.cookie.*} by service id
@@ -45,8 +52,19 @@ public final class AffinityCookieWriter {
             CookieProperties shared,
             Map<String, ServiceCookieProperties> overrides,
             @Nullable TrustedProxies trustedProxies) {
+        this(shared, overrides, trustedProxies, Clock.systemUTC());
+    }
+
+    /** As above, with the clock that dates issued values (tests). */
+    public AffinityCookieWriter(
+            CookieProperties shared,
+            Map<String, ServiceCookieProperties> overrides,
+            @Nullable TrustedProxies trustedProxies,
+            Clock clock) {
         this.shared = shared;
         this.trustedProxies = trustedProxies;
+        this.stamped = shared.getHash() == CookieHash.HMAC_SHA256;
+        this.clock = clock;
         Map<String, CookieAttributes> services = new LinkedHashMap<>();
         Map<String, String> owners = new HashMap<>();
         for (Map.Entry<String, ServiceCookieProperties> entry : overrides.entrySet()) {
@@ -83,7 +101,21 @@ public final class AffinityCookieWriter {
         return attributes(serviceId).name();
     }
 
-    /** The {@code Set-Cookie} value pinning the client of {@code request} to {@code value} for a service. */
+    /**
+     * The {@code Set-Cookie} value pinning the client of {@code request} to the instance named by
+     * {@code value}, issued now: with {@code hmac-sha256}, {@code value} followed by its issue time,
+     * which is later than {@code newerThan} (the newest issue time among the values the client
+     * sent), so this value wins over all of them even within the same second.
+     */
+    public String pinCookie(String serviceId, String value, long newerThan, ServerHttpRequest request) {
+        if (!this.stamped || value.length() != HmacCookieValues.VALUE_LENGTH) {
+            return pinCookie(serviceId, value, request);
+        }
+        long issued = Math.max(this.clock.millis() / 1000, newerThan + 1);
+        return pinCookie(serviceId, value + HmacCookieValues.stamp(issued), request);
+    }
+
+    /** The {@code Set-Cookie} value pinning the client of {@code request} to {@code value} as given. */
     public String pinCookie(String serviceId, String value, ServerHttpRequest request) {
         CookieAttributes attributes = attributes(serviceId);
         ResponseCookie.ResponseCookieBuilder cookie = ResponseCookie.from(attributes.name(), value)
@@ -109,7 +141,11 @@ public final class AffinityCookieWriter {
         };
     }
 
-    private boolean fromTrustedProxy(ServerHttpRequest request) {
+    /**
+     * Whether the peer is a trusted proxy, whose forwarded headers may be believed ({@code secure:
+     * auto}, and {@code hash-on: client-address}).
+     */
+    public boolean fromTrustedProxy(ServerHttpRequest request) {
         TrustedProxies trusted = this.trustedProxies;
         InetSocketAddress peer = request.getRemoteAddress();
         if (trusted == null || peer == null) {

@@ -82,7 +82,8 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         ReplayableBody body = ReplayableBody.hasBody(request)
                 ? new ReplayableBody(request, exchange.getResponse().bufferFactory())
                 : null;
-        Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless, body);
+        long hashKey = ClientKeys.of(service, pin, cookieless, exchange.getRequest(), this.cookies);
+        Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless, body, hashKey);
         exchange.getAttributes().put(Attempts.ATTRIBUTE, attempts);
         ServerWebExchange routed =
                 (body != null) ? exchange.mutate().request(body).build() : exchange;
@@ -188,7 +189,11 @@ public class AffinityFilter implements GlobalFilter, Ordered {
                     .getHeaders()
                     .add(
                             HttpHeaders.SET_COOKIE,
-                            this.cookies.pinCookie(service.serviceId(), served.cookieValue(), exchange.getRequest()));
+                            this.cookies.pinCookie(
+                                    service.serviceId(),
+                                    served.cookieValue(),
+                                    attempts.pin.newestIssued(),
+                                    exchange.getRequest()));
         }
     }
 }

@@ -42,6 +42,9 @@ final class Attempts {
 
     private boolean pinned;
 
+    /** {@code balancer: hash}: the client's key ({@link ClientKeys}), or {@code NO_HASH_KEY}. */
+    final long hashKey;
+
     // created on the first failure only: most requests never fail
     private List<InstanceState> failed = List.of();
 
@@ -61,7 +64,8 @@ final class Attempts {
             CookieScan cookie,
             CookiePin pin,
             boolean cookieless,
-            @Nullable ReplayableBody body) {
+            @Nullable ReplayableBody body,
+            long hashKey) {
         this.balancer = balancer;
         this.service = balancer.service();
         this.loadBalancedUrl = loadBalancedUrl;
@@ -69,6 +73,7 @@ final class Attempts {
         this.pin = pin;
         this.cookieless = cookieless;
         this.body = body;
+        this.hashKey = hashKey;
     }
 
     static @Nullable Attempts of(ServerWebExchange exchange) {
@@ -77,7 +82,8 @@ final class Attempts {
 
     /** What the balancer needs for the next attempt. */
     AffinityRequest request() {
-        return new AffinityRequest(this.pin.instance(), this.pin.rejected(), this.cookieless, this.failed);
+        return new AffinityRequest(
+                this.pin.instance(), this.pin.rejected(), this.cookieless, this.failed, this.hashKey);
     }
 
     /** The balancer chose {@code member}, and the exchange with it begins. */
@@ -159,17 +165,21 @@ final class Attempts {
 
     /**
      * Whether the response must carry {@code Set-Cookie} for the instance that served it: the client
-     * is pinned by cookie and had none, had an unusable or old-key one, or was moved.
+     * is pinned by cookie and had none, had an unusable or old-key one, was moved, or holds a newer
+     * value naming an instance that could not serve it.
      */
     boolean needsCookie(InstanceState served) {
         if (this.cookieless || !this.service.usesCookie()) {
             return false;
         }
-        return served != this.pin.instance() || this.pin.previousKey();
+        return served != this.pin.instance() || this.pin.previousKey() || this.pin.superseded();
     }
 
     /** The finished request, as counted. */
     RequestOutcome outcome(@Nullable InstanceState served) {
-        return new RequestOutcome(served, this.decision, this.movedFrom, this.pin.rejected(), this.pin.repeated());
+        boolean hashKeyMissing = this.hashKey == AffinityRequest.NO_HASH_KEY
+                && ClientKeys.needed(this.service, this.pin, this.cookieless);
+        return new RequestOutcome(
+                served, this.decision, this.movedFrom, this.pin.rejected(), this.pin.repeated(), hashKeyMissing);
     }
 }

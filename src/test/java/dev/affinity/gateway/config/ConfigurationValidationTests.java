@@ -78,7 +78,7 @@ class ConfigurationValidationTests {
             delimiter = '|',
             value = {
                 "affinity.services.hive.enableStickySessions | true | affinity.services.hive.enableStickySessions is not a known key; "
-                        + "known keys under affinity.services.hive: mode, balancer, no-fallback, cookieless-user-agents, cookie, failover, health, zookeeper",
+                        + "known keys under affinity.services.hive: mode, balancer, hash-on, no-fallback, cookieless-user-agents, cookie, failover, health, zookeeper",
                 "affinity.services.hive.failover.retries | 2 | affinity.services.hive.failover.retries is not a known key; "
                         + "known keys under affinity.services.hive.failover: max-attempts, backoff, non-idempotent, retry-on-5xx",
                 "affinity.cookies.secret | x | affinity.cookies.secret is not a known key; known keys under affinity: cookie, shutdown, services, discovery, routing",
@@ -94,11 +94,15 @@ class ConfigurationValidationTests {
                 "affinity.services.hive.health.timeout | 0s | affinity.services.hive.health.interval, affinity.services.hive.health.timeout "
                         + "and affinity.services.hive.health.ejection must be positive (got timeout=0s)",
                 "affinity.services.hive.mode | stiky | affinity.services.hive.mode must be one of sticky, stateless, failover (got stiky)",
-                "affinity.services.hive.balancer | fastest | affinity.services.hive.balancer must be one of round-robin, random, least-requests (got fastest)",
+                "affinity.services.hive.balancer | fastest | affinity.services.hive.balancer must be one of round-robin, random, least-requests, hash (got fastest)",
                 "affinity.services.hive.health.interval | soon | affinity.services.hive.health.interval must be a duration such as 500ms, 5s or 1m (got soon)",
                 "affinity.cookie.hash | md5 | affinity.cookie.hash must be one of hmac-sha256, knox-sha256 (got md5)",
                 "affinity.services.hive.noFallback | maybe | affinity.services.hive.noFallback must be true or false (got maybe)",
                 "affinity.services.hive.health.path | health | affinity.services.hive.health.path must start with '/' (got health)",
+                "affinity.services.hive.hash-on | cookie-id | affinity.services.hive.hash-on must be client-address, header:<Name> or basic-user (got cookie-id)",
+                "affinity.services.hive.hash-on | header: | affinity.services.hive.hash-on must be client-address, header:<Name> or basic-user (got header:)",
+                "affinity.services.hive.hash-on | basic-user | affinity.services.hive.hash-on is set, but affinity.services.hive.balancer is not hash: "
+                        + "set affinity.services.hive.balancer hash or remove affinity.services.hive.hash-on (got hash-on=basic-user)",
             })
     void shouldReportTheKeyAsWrittenAndTheRule(String key, String value, String description, CapturedOutput output) {
         Map<String, Object> properties = new HashMap<>(
@@ -136,7 +140,7 @@ class ConfigurationValidationTests {
 
         assertThat(output.getOut() + output.getErr())
                 .contains("affinity.services.hive.enableStickySessions is not a known key; known keys under "
-                        + "affinity.services.hive: mode, balancer, no-fallback, cookieless-user-agents, cookie, failover, health, zookeeper ("
+                        + "affinity.services.hive: mode, balancer, hash-on, no-fallback, cookieless-user-agents, cookie, failover, health, zookeeper ("
                         + "URL [file:" + yaml + "] - 5:29)");
     }
 

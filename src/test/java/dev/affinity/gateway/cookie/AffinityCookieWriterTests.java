@@ -3,11 +3,15 @@ package dev.affinity.gateway.cookie;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.affinity.gateway.config.CookieHash;
 import dev.affinity.gateway.config.CookieProperties;
 import dev.affinity.gateway.config.CookieSecure;
 import dev.affinity.gateway.config.ServiceCookieProperties;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,6 +22,33 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 class AffinityCookieWriterTests {
+
+    static final String VALUE = "pkyod3Iw3nH8OFO0TFs5XQ";
+
+    @Test
+    void shouldFollowAnHmacValueByItsIssueTimeNewerThanEveryValueTheClientSent() {
+        Clock clock = Clock.fixed(Instant.ofEpochSecond(1_796_000_000L), ZoneOffset.UTC);
+        AffinityCookieWriter writer = new AffinityCookieWriter(new CookieProperties(), Map.of(), null, clock);
+        MockServerHttpRequest request = MockServerHttpRequest.get("/").build();
+
+        assertThat(writer.pinCookie("hive", VALUE, 0, request))
+                .startsWith("KNOX_BACKEND-hive=" + VALUE + HmacCookieValues.stamp(1_796_000_000L) + ";");
+        assertThat(writer.pinCookie("hive", VALUE, 1_796_000_000L, request))
+                .as("a pin replacing one of the same second is still newer")
+                .startsWith("KNOX_BACKEND-hive=" + VALUE + HmacCookieValues.stamp(1_796_000_001L) + ";");
+    }
+
+    @Test
+    void shouldLeaveKnoxValuesAsKnoxWritesThem() {
+        CookieProperties knox = new CookieProperties();
+        knox.setHash(CookieHash.KNOX_SHA256);
+        String hex = "a".repeat(64);
+
+        assertThat(new AffinityCookieWriter(knox)
+                        .pinCookie(
+                                "hive", hex, 5, MockServerHttpRequest.get("/").build()))
+                .startsWith("KNOX_BACKEND-hive=" + hex + ";");
+    }
 
     @ParameterizedTest(name = "{0}: {1} -> {2}")
     @CsvSource(

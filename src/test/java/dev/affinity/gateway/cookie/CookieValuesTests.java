@@ -38,6 +38,20 @@ class CookieValuesTests {
     }
 
     @Test
+    void shouldStampTheIssueTimeInSixBase64UrlCharactersThatReadBack() {
+        for (long second : new long[] {0, 1, 1_796_000_000L, 0xFFFF_FFFFL}) {
+            String stamp = HmacCookieValues.stamp(second);
+            assertThat(stamp).hasSize(6).matches("[A-Za-z0-9_-]{6}");
+            assertThat(HmacCookieValues.issuedAt("x" + stamp, 1)).isEqualTo(second);
+        }
+        assertThat(HmacCookieValues.stamp(1_796_000_001L)).isGreaterThan(HmacCookieValues.stamp(1_796_000_000L));
+        assertThat(HmacCookieValues.issuedAt("AAAA!A", 0)).as("not base64url").isEqualTo(-1);
+        assertThat(HmacCookieValues.issuedAt("AAAAAB", 0))
+                .as("low bits set: not ours")
+                .isEqualTo(-1);
+    }
+
+    @Test
     void shouldUseTheConfiguredInstanceIdAsTheInstanceKey() {
         DefaultServiceInstance named = new DefaultServiceInstance("hs2-a", "hive", "node1", 10001, false);
         HmacCookieValues values = new HmacCookieValues(KEY, List.of());

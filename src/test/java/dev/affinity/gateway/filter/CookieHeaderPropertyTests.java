@@ -2,6 +2,10 @@ package dev.affinity.gateway.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.affinity.gateway.cookie.HmacCookieValues;
+import dev.affinity.gateway.registry.AdminState;
+import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.SnapshotOwner;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Arbitrary {@code Cookie} headers, sent as raw bytes over a socket (random bytes, huge values, many
  * cookies, repeats, quotes, bad encodings): the gateway never answers 5xx, and re-pins with a valid
- * cookie unless the header names an instance.
+ * cookie unless the header names an instance; repeated values follow the newest pin that can serve.
  *
  * <p>Seeded random cases: the seed is {@code -Dcookie.seed=<n>} when given, else {@link System#nanoTime()}.
  * It is logged and is part of every assertion message, so a failure replays with
@@ -42,7 +46,7 @@ class CookieHeaderPropertyTests {
 
     static final int CASES = 300;
 
-    static final Pattern SET_COOKIE = Pattern.compile("(?im)^set-cookie: " + COOKIE + "=([A-Za-z0-9_-]{22});");
+    static final Pattern SET_COOKIE = Pattern.compile("(?im)^set-cookie: " + COOKIE + "=([A-Za-z0-9_-]{28});");
 
     static final Pattern X_BACKEND = Pattern.compile("(?im)^x-backend: (\\S+)");
 
@@ -60,12 +64,12 @@ class CookieHeaderPropertyTests {
     @BeforeAll
     static void start() throws IOException {
         logger.info("CookieHeaderPropertyTests seed {} (replay with -Dcookie.seed={})", SEED, SEED);
-        backends = List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"));
+        backends = List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"), TestBackend.start("hive-c"));
         gateway = TestGateway.start(
                 TestGateway.properties("hive", backends, Map.of("affinity.services.hive.mode", "sticky")));
         port = TestGateway.port(gateway);
         valid = new LinkedHashMap<>();
-        for (int i = 0; i < 20 && valid.size() < backends.size(); i++) { // round-robin: a few tries suffice
+        for (int i = 0; i < 30 && valid.size() < backends.size(); i++) { // round-robin: a few tries suffice
             String response = get(null);
             Matcher cookie = SET_COOKIE.matcher(response);
             Matcher backend = X_BACKEND.matcher(response);
@@ -93,45 +97,95 @@ class CookieHeaderPropertyTests {
     }
 
     /**
-     * The affinity cookie several times, valid values among garbage: the first value (in header
-     * order) that names an instance wins, with no re-pin; only when none does is the client
-     * reassigned.
+     * The affinity cookie several times (one per Path, or a client that appends every
+     * {@code Set-Cookie}): stamped values of close issue times, unstamped (older version) values,
+     * bad stamps and garbage, with one random instance DISABLED or none. Among the values naming an
+     * instance that can serve, the newest issued wins, the first among equals, and the client is
+     * re-pinned only when a newer value names the disabled instance; when none can serve, it fails
+     * over and is re-pinned newer than every value it sent; when none names an instance, it is
+     * assigned afresh.
      */
     @Test
-    void shouldHonourTheFirstRepeatedCookieThatNamesAnInstance() throws IOException {
+    void shouldFollowTheNewestRepeatedCookieThatCanServe() throws IOException {
         Random random = new Random(SEED);
         List<Map.Entry<String, String>> instances = new ArrayList<>(valid.entrySet());
+        long base = System.currentTimeMillis() / 1000 - 1000;
         for (int n = 0; n < CASES; n++) {
+            String disabled = random.nextBoolean()
+                    ? null
+                    : instances.get(random.nextInt(instances.size())).getKey();
             List<String> pairs = new ArrayList<>();
-            String expected = null;
+            String serving = null;
+            long servingIssued = -1;
+            long newest = -1;
             int count = 2 + random.nextInt(6);
             for (int i = 0; i < count; i++) {
-                switch (random.nextInt(4)) {
-                    case 0 -> { // a valid value, sometimes quoted
+                switch (random.nextInt(5)) {
+                    case 0, 1 -> { // a valid value: unstamped or stamped within a few seconds, sometimes quoted
                         Map.Entry<String, String> instance = instances.get(random.nextInt(instances.size()));
-                        pairs.add(COOKIE + "="
-                                + (random.nextBoolean() ? instance.getValue() : quoted(instance.getValue())));
-                        expected = (expected != null) ? expected : instance.getKey();
+                        long issued = random.nextInt(4) == 0 ? 0 : base + random.nextInt(4);
+                        String value =
+                                name(instance.getValue()) + ((issued == 0) ? "" : HmacCookieValues.stamp(issued));
+                        pairs.add(COOKIE + "=" + (random.nextBoolean() ? value : quoted(value)));
+                        newest = Math.max(newest, issued);
+                        if (!instance.getKey().equals(disabled) && issued > servingIssued) {
+                            serving = instance.getKey();
+                            servingIssued = issued;
+                        }
                     }
-                    case 1 -> pairs.add(COOKIE + "=" + printableValue(random)); // garbage of our name
-                    case 2 -> pairs.add(COOKIE + "=" + string(random, 'A', 'z', 129, 300)); // oversized
+                    case 2 -> pairs.add(COOKIE + "=" + name(instances.get(0).getValue()) + "!bad!!"); // a bad stamp
+                    case 3 -> pairs.add(COOKIE + "=" + printableValue(random)); // garbage of our name
                     default -> pairs.add(otherName(random) + "=" + printableValue(random)); // someone else's
                 }
             }
             byte[] cookieHeader = String.join("; ", pairs).getBytes(StandardCharsets.ISO_8859_1);
-            String context = "seed %d, case %d, header: %s".formatted(SEED, n, printable(cookieHeader));
-            if (expected == null) {
-                assertNoServerErrorAndFreshCookie(cookieHeader, context);
-                continue;
+            String context =
+                    "seed %d, case %d, disabled %s, header: %s".formatted(SEED, n, disabled, printable(cookieHeader));
+            setAdminState(disabled, AdminState.DISABLED);
+            try {
+                if (newest < 0) {
+                    assertNoServerErrorAndFreshCookie(cookieHeader, context);
+                    continue;
+                }
+                String response = get(cookieHeader);
+                assertThat(response).as(context).startsWith("HTTP/1.1 200");
+                Matcher backend = X_BACKEND.matcher(response);
+                assertThat(backend.find()).as(context).isTrue();
+                Matcher cookie = SET_COOKIE.matcher(response);
+                boolean repinned = cookie.find();
+                if (serving != null) {
+                    assertThat(backend.group(1)).as(context).isEqualTo(serving);
+                    assertThat(repinned)
+                            .as("re-pinned only when a newer value names the disabled instance; %s", context)
+                            .isEqualTo(servingIssued < newest);
+                } else {
+                    assertThat(backend.group(1)).as("failed over; %s", context).isNotEqualTo(disabled);
+                    assertThat(repinned)
+                            .as("re-pinned after failover; %s", context)
+                            .isTrue();
+                }
+                if (repinned) {
+                    assertThat(name(cookie.group(1))).as(context).isEqualTo(name(valid.get(backend.group(1))));
+                    assertThat(HmacCookieValues.issuedAt(cookie.group(1), HmacCookieValues.VALUE_LENGTH))
+                            .as("the new pin is newer than every value sent; %s", context)
+                            .isGreaterThan(newest);
+                }
+            } finally {
+                setAdminState(disabled, AdminState.ACTIVE);
             }
-            String response = get(cookieHeader);
-            assertThat(response).as(context).startsWith("HTTP/1.1 200");
-            Matcher backend = X_BACKEND.matcher(response);
-            assertThat(backend.find()).as(context).isTrue();
-            assertThat(backend.group(1)).as(context).isEqualTo(expected);
-            assertThat(SET_COOKIE.matcher(response).find())
-                    .as("no re-pin for a cookie that names an instance; %s", context)
-                    .isFalse();
+        }
+    }
+
+    /** The part of a value that names the instance (its issue time cut off). */
+    private static String name(String value) {
+        return value.substring(0, HmacCookieValues.VALUE_LENGTH);
+    }
+
+    private static void setAdminState(String instance, AdminState state) {
+        if (instance != null) {
+            SnapshotOwner owner =
+                    gateway.getBean(AffinityRegistry.class).service("hive").snapshots();
+            owner.setAdminState(owner.current().member(instance).state(), state);
         }
     }
 

@@ -95,7 +95,7 @@ class StickyAffinityTests {
         assertThat(setCookie).startsWith(COOKIE + "=").contains("Path=/", "HttpOnly", "SameSite=Lax");
         assertThat(setCookie).doesNotContain("Secure", "Max-Age", "Domain");
         String value = setCookie.substring(COOKIE.length() + 1, setCookie.indexOf(';'));
-        assertThat(value).matches("[A-Za-z0-9_-]{22}");
+        assertThat(value).matches("[A-Za-z0-9_-]{28}");
         for (TestBackend backend : backends) {
             assertThat(value)
                     .doesNotContain("127.0.0.1", String.valueOf(backend.port()), backend.name())
@@ -186,7 +186,7 @@ class StickyAffinityTests {
                     .expectStatus()
                     .isOk()
                     .expectHeader()
-                    .value("Set-Cookie", value -> assertThat(value).matches(COOKIE + "=[A-Za-z0-9_-]{22};.*"));
+                    .value("Set-Cookie", value -> assertThat(value).matches(COOKIE + "=[A-Za-z0-9_-]{28};.*"));
             assertThat(hive.stats().cookieRejects()).as(header).isEqualTo(rejectsBefore + 1);
         }
     }
