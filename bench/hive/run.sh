@@ -6,9 +6,10 @@
 # cookieless (proof B) Hive JDBC 4.0.1 standalone behind HAProxy that deletes Set-Cookie: balancer hash
 #            on the Basic user keeps every session; round robin breaks them (CookielessSessions.java)
 # Needs java 17, node/npm, /usr/sbin/haproxy (proof B), Maven Central and the npm registry once.
-# Uses target/affinity-gateway-*.jar (built when missing). Ports: 20101-20103 (HiveServer2),
+# Uses target/affinity-gateway-*.jar (built when missing or older than src/main). Ports: 20101-20103 (HiveServer2),
 # 18280/18281 (gateway), 18290 (HAProxy). Work files and logs: $HIVE_WORK (target/hive-proof).
-# Knobs: CLIENTS, STATEMENTS (proof A), SESSIONS, ROUNDS (proof B). Exits non-zero when a proof fails.
+# Knobs: CLIENTS, STATEMENTS (proof A), SESSIONS, ROUNDS (proof B); GATEWAY_JAR (another build, e.g. an
+# older version to see proof A fail), GATEWAY_CONFIG (another gateway.yml). Exits non-zero when a proof fails.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -44,12 +45,14 @@ setup() {
       -DoutputDirectory="$HIVE_WORK" >&2
   fi
   [[ -d "$HERE/node/node_modules/hive-driver" ]] || (cd "$HERE/node" && npm ci --no-audit --no-fund >&2)
-  if ! ls "$ROOT"/target/affinity-gateway-*.jar > /dev/null 2>&1; then
-    log "building the gateway jar"
+  local jar
+  jar="$(ls "$ROOT"/target/affinity-gateway-*.jar 2> /dev/null | head -1 || true)"
+  if [[ -z "${GATEWAY_JAR:-}" ]] && [[ -z "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" | head -1)" ]]; then
+    log "building the gateway jar (missing or older than src/main)"
     (cd "$ROOT" && ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package >&2)
   fi
   # a private copy: a rebuild during the run does not pull the jar from under the gateway
-  cp "$(ls "$ROOT"/target/affinity-gateway-*.jar | head -1)" "$HIVE_WORK/gateway.jar"
+  cp "${GATEWAY_JAR:-$(ls "$ROOT"/target/affinity-gateway-*.jar | head -1)}" "$HIVE_WORK/gateway.jar"
 }
 
 start_all() {
@@ -57,13 +60,14 @@ start_all() {
   for port in 20101 20102 20103 18280 18281 18290; do port_free "$port" || { log "port $port is in use"; exit 1; }; done
   log "starting HiveServer2 ${INSTANCES[*]} and the gateway"
   for entry in "${INSTANCES[@]}"; do bash "$HS2" start "${entry%%:*}" "${entry##*:}"; done
-  java -Xmx256m -jar "$HIVE_WORK/gateway.jar" --spring.config.additional-location="file:$HERE/gateway.yml" \
+  java -Xmx256m -jar "$HIVE_WORK/gateway.jar" --spring.config.additional-location="file:${GATEWAY_CONFIG:-$HERE/gateway.yml}" \
     > "$HIVE_WORK/gateway.log" 2>&1 < /dev/null &
-  STARTED+=($!)
+  local gateway=$!
+  STARTED+=("$gateway")
   for entry in "${INSTANCES[@]}"; do bash "$HS2" wait "${entry##*:}"; done
   local deadline=$((SECONDS + 120))
   until [[ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18281/actuator/health || true)" == 200 ]]; do
-    ((SECONDS < deadline)) || { log "gateway not up; see $HIVE_WORK/gateway.log"; exit 1; }
+    ((SECONDS < deadline)) && kill -0 "$gateway" 2> /dev/null || { log "gateway not up; see $HIVE_WORK/gateway.log"; exit 1; }
     sleep 0.5
   done
   log "all up after ${SECONDS}s"

@@ -155,9 +155,8 @@ async function main() {
     }
     const during = await instanceState(victim);
     console.log(`actuator during the outage, ${victim}: available=${during.available} ejected=${during.ejected} counters=${JSON.stringify(during.counters)}`);
-    // passive ejection needs passive-failures (3) consecutive failures: a few moved clients may not eject it
-    expect(during.ejected === (during.counters.errors >= 3) || during.counters.errors > 3,
-        `outage: actuator: errors ${during.counters.errors} but ejected=${during.ejected}`);
+    // reported, not asserted: passive ejection needs 3 consecutive failures and lasts 10 s, so whether
+    // it is ejected now depends on how many moved clients tried it and when
 
     console.log(`restarting ${victim}`);
     execFileSync('bash', [HS2, 'start', victim, port], { stdio: 'inherit' });
