@@ -87,7 +87,7 @@ public class AffinityDecisionBenchmark {
                 new DefaultServiceInstance("b1", SERVICE, "127.0.0.1", 19001, false),
                 new DefaultServiceInstance("b2", SERVICE, "127.0.0.1", 19002, false),
                 new DefaultServiceInstance("b3", SERVICE, "127.0.0.1", 19003, false)));
-        this.chooser = new AffinityChooser(settings);
+        this.chooser = new AffinityChooser("hive", settings);
         this.balancer = new AffinityLoadBalancer(new AffinityService(SERVICE, settings, COOKIE, this.owner));
         this.second = this.owner.current().members().get(1);
         String previousValue =

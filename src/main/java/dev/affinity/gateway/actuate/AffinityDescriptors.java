@@ -6,6 +6,7 @@ import dev.affinity.gateway.registry.InstanceCounters;
 import dev.affinity.gateway.registry.Snapshot;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** What the {@code affinity} endpoint returns: small immutable views of the current snapshot and counters. */
 public final class AffinityDescriptors {
@@ -24,21 +25,26 @@ public final class AffinityDescriptors {
      *
      * @param mode {@code sticky}, {@code stateless} or {@code failover}
      * @param balancer the balancer for new clients
+     * @param hashOn {@code balancer: hash}: what it hashes ({@code client-address}, {@code header:<Name>},
+     *     {@code basic-user}); else {@code null}
      * @param cookieName the affinity cookie's name
      * @param requests requests served by its instances (the sum of their {@code requests})
      * @param cookieRejects requests whose affinity cookies matched no instance
      * @param repeatedCookies requests carrying the cookie more than once (a path/domain change in progress)
      * @param unavailable requests the gateway answered itself because no instance could serve them
+     * @param hashKeysMissing {@code balancer: hash}: requests without a {@code hash-on} key, spread round-robin
      * @param instances its instances in discovery order
      */
     public record Service(
             String mode,
             String balancer,
+            @Nullable String hashOn,
             String cookieName,
             long requests,
             long cookieRejects,
             long repeatedCookies,
             long unavailable,
+            long hashKeysMissing,
             List<Instance> instances) {
 
         static Service of(AffinityService service) {
@@ -48,11 +54,13 @@ public final class AffinityDescriptors {
             return new Service(
                     ConfigNames.of(service.mode()),
                     ConfigNames.of(service.settings().getBalancer()),
+                    (service.hashOn() != null) ? service.hashOn().toString() : null,
                     service.cookieName(),
                     instances.stream().mapToLong(i -> i.counters().requests()).sum(),
                     service.stats().cookieRejects(),
                     service.stats().repeatedCookies(),
                     service.stats().unavailable(),
+                    service.stats().hashKeysMissing(),
                     instances);
         }
     }

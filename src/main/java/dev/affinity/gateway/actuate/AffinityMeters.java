@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Micrometer meters over the registry's own counters, so a request is counted once, by
  * {@link ServiceStats#record}, and nothing is looked up or tagged per request:
- * {@code affinity.requests} by service, instance and decision; {@code affinity.unavailable} and
- * {@code affinity.cookie.repeated} by service; gauges {@code affinity.instance.active.requests} and {@code affinity.instance.available}.
+ * {@code affinity.requests} by service, instance and decision; {@code affinity.unavailable},
+ * {@code affinity.cookie.repeated} and ({@code balancer: hash}) {@code affinity.hash.key.missing} by service; gauges {@code affinity.instance.active.requests} and {@code affinity.instance.available}.
  * Meters follow the snapshot: registered for instances that appear, removed for those that leave.
  */
 public class AffinityMeters implements MeterBinder {
@@ -44,6 +44,12 @@ public class AffinityMeters implements MeterBinder {
                     .description("Requests carrying the affinity cookie more than once (one per Path or Domain)")
                     .tag("service", service.serviceId())
                     .register(meters);
+            if (service.hashOn() != null) {
+                FunctionCounter.builder("affinity.hash.key.missing", service.stats(), ServiceStats::hashKeysMissing)
+                        .description("balancer hash: requests without a hash-on key, spread round-robin")
+                        .tag("service", service.serviceId())
+                        .register(meters);
+            }
             service.snapshots().onRebuild(snapshot -> follow(meters, service, snapshot));
             follow(meters, service, service.snapshots().current());
         }

@@ -1,6 +1,7 @@
 package dev.affinity.gateway.balancer;
 
 import dev.affinity.gateway.config.AffinityMode;
+import dev.affinity.gateway.config.BalancerType;
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.registry.Decision;
 import dev.affinity.gateway.registry.InstanceState;
@@ -21,14 +22,28 @@ public final class AffinityChooser {
 
     private final InstanceChooser balancer;
 
-    AffinityChooser(AffinityMode mode, boolean noFallback, InstanceChooser balancer) {
+    /** {@code balancer: hash}: spreads clients with a hash key; else {@code null}. */
+    private final @Nullable RendezvousHashing hashing;
+
+    AffinityChooser(
+            AffinityMode mode, boolean noFallback, InstanceChooser balancer, @Nullable RendezvousHashing hashing) {
         this.mode = mode;
         this.noFallback = noFallback;
         this.balancer = balancer;
+        this.hashing = hashing;
     }
 
-    public AffinityChooser(ServiceProperties settings) {
-        this(settings.getMode(), settings.isNoFallback(), new InstanceChooser(settings.getBalancer()));
+    AffinityChooser(AffinityMode mode, boolean noFallback, InstanceChooser balancer) {
+        this(mode, noFallback, balancer, null);
+    }
+
+    /** The chooser of service {@code serviceId} (its id keys the hash of {@code balancer: hash}). */
+    public AffinityChooser(String serviceId, ServiceProperties settings) {
+        this(
+                settings.getMode(),
+                settings.isNoFallback(),
+                new InstanceChooser(settings.getBalancer()),
+                (settings.getBalancer() == BalancerType.HASH) ? new RendezvousHashing(serviceId) : null);
     }
 
     /** Whether some instance could still be given this request, besides those that failed it. */
@@ -45,16 +60,21 @@ public final class AffinityChooser {
      * Chooses for one attempt.
      *
      * <ul>
-     *   <li>failover mode, and cookieless clients: the active instance while it serves; else the next
-     *       one in discovery order that takes new clients, which becomes active and stays so.
-     *   <li>stateless: any candidate, by the balancer.
+     *   <li>failover mode: the active instance while it serves; else the next one in discovery order
+     *       that takes new clients, which becomes active and stays so.
+     *   <li>cookieless clients: by the hash of their key with {@code balancer: hash}; else (or
+     *       without a key) the active instance, as in failover mode (Knox's rule).
+     *   <li>stateless: any candidate, by the balancer (by the key's hash when it has one).
      *   <li>sticky with a pinned instance that serves and did not fail this request: that instance.
      *   <li>sticky, pinned instance unavailable or failed: none with {@code no-fallback}, else a new one.
-     *   <li>sticky without a usable cookie: a new one ({@code rejected} when cookies named nothing).
+     *   <li>sticky without a usable cookie: a new one ({@code rejected} when cookies named nothing),
+     *       by the key's hash when it has one ({@code hashed}).
      * </ul>
+     *
+     * <p>A hashed request that fails over goes to the next-highest scoring instance.
      */
     public Choice choose(Snapshot snapshot, AffinityRequest request, @Nullable InstanceState active) {
-        if (this.mode == AffinityMode.FAILOVER || request.cookieless()) {
+        if (this.mode == AffinityMode.FAILOVER || (request.cookieless() && !hashes(request))) {
             return chooseActive(snapshot, request, active);
         }
         if (this.mode == AffinityMode.STATELESS) {
@@ -79,8 +99,19 @@ public final class AffinityChooser {
 
     private Choice chooseNew(
             Snapshot snapshot, AffinityRequest request, Decision decision, @Nullable InstanceState movedFrom) {
+        RendezvousHashing hashing = this.hashing;
+        if (hashing != null && request.hashed()) {
+            Snapshot.Member chosen = hashing.pick(snapshot, request.excluded(), request.hashKey());
+            Decision hashed = (decision == Decision.FAILOVER) ? decision : Decision.HASHED;
+            return new Choice(chosen, hashed, (chosen != null) ? movedFrom : null);
+        }
         Snapshot.Member chosen = this.balancer.pick(snapshot.members(), request.excluded());
         return new Choice(chosen, decision, (chosen != null) ? movedFrom : null);
+    }
+
+    /** Whether this request is spread by {@code balancer: hash}: the balancer is hash and it has a key. */
+    private boolean hashes(AffinityRequest request) {
+        return this.hashing != null && request.hashed();
     }
 
     private static Choice chooseActive(Snapshot snapshot, AffinityRequest request, @Nullable InstanceState active) {

@@ -28,7 +28,7 @@ public class AffinityLoadBalancer implements ReactorServiceInstanceLoadBalancer 
 
     public AffinityLoadBalancer(AffinityService service) {
         this.service = service;
-        this.chooser = new AffinityChooser(service.settings());
+        this.chooser = new AffinityChooser(service.serviceId(), service.settings());
     }
 
     public AffinityService service() {
@@ -38,7 +38,8 @@ public class AffinityLoadBalancer implements ReactorServiceInstanceLoadBalancer 
     /** Chooses for one attempt, synchronously, on the service's current snapshot. */
     public Choice choose(AffinityRequest request) {
         Choice choice = this.chooser.choose(this.service.snapshots().current(), request, this.active);
-        if (choice.member() != null && (this.service.mode() == AffinityMode.FAILOVER || request.cookieless())) {
+        if (choice.member() != null
+                && (this.service.mode() == AffinityMode.FAILOVER || (request.cookieless() && !request.hashed()))) {
             this.active = choice.member().state();
         }
         return choice;

@@ -141,7 +141,11 @@ public final class AffinityCookieWriter {
         };
     }
 
-    private boolean fromTrustedProxy(ServerHttpRequest request) {
+    /**
+     * Whether the peer is a trusted proxy, whose forwarded headers may be believed ({@code secure:
+     * auto}, and {@code hash-on: client-address}).
+     */
+    public boolean fromTrustedProxy(ServerHttpRequest request) {
         TrustedProxies trusted = this.trustedProxies;
         InetSocketAddress peer = request.getRemoteAddress();
         if (trusted == null || peer == null) {

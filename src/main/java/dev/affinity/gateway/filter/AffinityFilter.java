@@ -90,7 +90,8 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         boolean cookieless = service.cookielessAgents().any()
                 && service.cookielessAgents().matches(headers.getFirst(HttpHeaders.USER_AGENT));
         boolean direct = this.direct != null && this.direct.applies(exchange);
-        Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless, direct);
+        long hashKey = ClientKeys.of(service, pin, cookieless, exchange.getRequest(), this.cookies);
+        Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless, direct, hashKey);
         exchange.getAttributes().put(Attempts.ATTRIBUTE, attempts);
         Mono<Void> routed;
         if (!ReplayableBody.hasBody(exchange.getRequest())) {

@@ -40,6 +40,9 @@ final class Attempts {
     /** Routed by {@code DirectRouting} rather than by the Gateway's filters after the affinity filter. */
     final boolean direct;
 
+    /** {@code balancer: hash}: the client's key ({@link ClientKeys}), or {@code NO_HASH_KEY}. */
+    final long hashKey;
+
     // created on the first failure only: most requests never fail
     private List<InstanceState> failed = List.of();
 
@@ -59,7 +62,8 @@ final class Attempts {
             CookieScan cookie,
             CookiePin pin,
             boolean cookieless,
-            boolean direct) {
+            boolean direct,
+            long hashKey) {
         this.balancer = balancer;
         this.service = balancer.service();
         this.loadBalancedUrl = loadBalancedUrl;
@@ -67,6 +71,7 @@ final class Attempts {
         this.pin = pin;
         this.cookieless = cookieless;
         this.direct = direct;
+        this.hashKey = hashKey;
     }
 
     static @Nullable Attempts of(ServerWebExchange exchange) {
@@ -75,7 +80,8 @@ final class Attempts {
 
     /** What the balancer needs for the next attempt. */
     AffinityRequest request() {
-        return new AffinityRequest(this.pin.instance(), this.pin.rejected(), this.cookieless, this.failed);
+        return new AffinityRequest(
+                this.pin.instance(), this.pin.rejected(), this.cookieless, this.failed, this.hashKey);
     }
 
     /** The balancer chose {@code member}, and the exchange with it begins. */
@@ -155,6 +161,9 @@ final class Attempts {
 
     /** The finished request, as counted. */
     RequestOutcome outcome(@Nullable InstanceState served) {
-        return new RequestOutcome(served, this.decision, this.movedFrom, this.pin.rejected(), this.pin.repeated());
+        boolean hashKeyMissing = this.hashKey == AffinityRequest.NO_HASH_KEY
+                && ClientKeys.needed(this.service, this.pin, this.cookieless);
+        return new RequestOutcome(
+                served, this.decision, this.movedFrom, this.pin.rejected(), this.pin.repeated(), hashKeyMissing);
     }
 }

@@ -1,8 +1,11 @@
 package dev.affinity.gateway.registry;
 
 import dev.affinity.gateway.config.AffinityMode;
+import dev.affinity.gateway.config.BalancerType;
+import dev.affinity.gateway.config.HashOn;
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.CookielessAgents;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One affinity service: its settings, its cookie name, the owner of its instance snapshot, and its
@@ -20,6 +23,8 @@ public final class AffinityService {
 
     private final SnapshotOwner snapshots;
 
+    private final @Nullable HashOn hashOn;
+
     private final ServiceStats stats = new ServiceStats();
 
     public AffinityService(String serviceId, ServiceProperties settings, String cookieName, SnapshotOwner snapshots) {
@@ -28,6 +33,7 @@ public final class AffinityService {
         this.cookieName = cookieName;
         this.cookielessAgents = new CookielessAgents(settings.getCookielessUserAgents());
         this.snapshots = snapshots;
+        this.hashOn = (settings.getBalancer() == BalancerType.HASH) ? settings.hashOnKey() : null;
     }
 
     public String serviceId() {
@@ -60,6 +66,11 @@ public final class AffinityService {
     /** The instance snapshot and the only way to change it. */
     public SnapshotOwner snapshots() {
         return this.snapshots;
+    }
+
+    /** What {@code balancer: hash} hashes; {@code null} for any other balancer. */
+    public @Nullable HashOn hashOn() {
+        return this.hashOn;
     }
 
     public ServiceStats stats() {

@@ -16,7 +16,12 @@ public enum Decision {
     /** A stateless-mode request, balanced on its own. */
     STATELESS,
     /** No cookie value named an instance (garbage, tampered, stale, oversized); the client was re-assigned. */
-    REJECTED;
+    REJECTED,
+    /**
+     * {@code balancer: hash}: a request without a valid cookie (a new or cookieless client, a
+     * stateless request) went to the instance its {@code hash-on} key hashes to.
+     */
+    HASHED;
 
     private final String tag = ConfigNames.of(this);
 

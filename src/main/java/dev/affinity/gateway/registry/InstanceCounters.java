@@ -6,7 +6,7 @@ package dev.affinity.gateway.registry;
  *
  * @param requests requests this instance served
  * @param stickyHits requests that stayed on the instance they were bound to ({@link Decision#STICKY})
- * @param newAssignments requests given to this instance without a usable binding (new, rejected, stateless)
+ * @param newAssignments requests given to this instance without a usable binding (new, rejected, stateless, hashed)
  * @param failoversIn requests moved here from another instance
  * @param failoversOut requests moved away from this instance (unavailable or failed)
  * @param errors failed exchanges with this instance (connect failures, resets, timeouts, 5xx)

@@ -98,15 +98,21 @@ public final class InstanceState {
     /**
      * Records a connect failure or 5xx.
      *
-     * @return whether this failure completes a run of {@code threshold} and the instance must be
-     *     ejected now; never while already ejected (requests in flight at ejection must not eject it again)
+     * <p>An instance back from an ejection is on probation until it answers once: its first failure
+     * ejects it again (for twice as long). Otherwise a dead instance would look available after each
+     * ejection until {@code threshold} more requests had failed on it.
+     *
+     * @return whether this failure completes a run of {@code threshold} (one on probation) and the
+     *     instance must be ejected now; never while already ejected (requests in flight at ejection
+     *     must not eject it again)
      */
     boolean recordFailure(int threshold) {
         this.errors.increment();
         if (threshold <= 0 || this.ejected) {
             return false;
         }
-        if (this.consecutiveFailures.incrementAndGet() < threshold) {
+        int needed = (this.ejections.get() > 0) ? 1 : threshold;
+        if (this.consecutiveFailures.incrementAndGet() < needed) {
             return false;
         }
         this.consecutiveFailures.set(0);
@@ -144,7 +150,8 @@ public final class InstanceState {
         long failoversIn = this.served[Decision.FAILOVER.ordinal()].sum();
         long assigned = this.served[Decision.ASSIGNED.ordinal()].sum()
                 + this.served[Decision.STATELESS.ordinal()].sum()
-                + this.served[Decision.REJECTED.ordinal()].sum();
+                + this.served[Decision.REJECTED.ordinal()].sum()
+                + this.served[Decision.HASHED.ordinal()].sum();
         return new InstanceCounters(
                 sticky + failoversIn + assigned,
                 sticky,

@@ -14,6 +14,8 @@ public final class ServiceStats {
 
     private final LongAdder unavailable = new LongAdder();
 
+    private final LongAdder hashKeysMissing = new LongAdder();
+
     /** Counts one finished request. */
     public void record(RequestOutcome outcome) {
         if (outcome.cookieRejected()) {
@@ -21,6 +23,9 @@ public final class ServiceStats {
         }
         if (outcome.repeatedCookie()) {
             this.repeatedCookies.increment();
+        }
+        if (outcome.hashKeyMissing()) {
+            this.hashKeysMissing.increment();
         }
         InstanceState served = outcome.served();
         if (served == null) {
@@ -51,5 +56,10 @@ public final class ServiceStats {
     /** Requests the gateway answered itself because no instance could serve them (503/502/504). */
     public long unavailable() {
         return this.unavailable.sum();
+    }
+
+    /** {@code balancer: hash}: requests that had no {@code hash-on} key and were spread round-robin. */
+    public long hashKeysMissing() {
+        return this.hashKeysMissing.sum();
     }
 }

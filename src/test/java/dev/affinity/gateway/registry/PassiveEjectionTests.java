@@ -65,6 +65,23 @@ class PassiveEjectionTests {
     }
 
     @Test
+    void shouldEjectAgainAtTheFirstFailureAfterComingBackUntilItAnswers() {
+        fail(3);
+        this.time.advanceTimeBy(Duration.ofSeconds(10));
+        assertThat(this.instance.ejected()).isFalse();
+        fail(1);
+        assertThat(this.instance.ejected())
+                .as("on probation: one failure ejects it again")
+                .isTrue();
+        this.time.advanceTimeBy(Duration.ofSeconds(20));
+        succeed();
+        fail(2);
+        assertThat(this.instance.ejected())
+                .as("it answered: the full threshold again")
+                .isFalse();
+    }
+
+    @Test
     void shouldStartAgainFromTheFirstEjectionAfterASuccess() {
         fail(3);
         this.time.advanceTimeBy(Duration.ofSeconds(10));
