@@ -115,7 +115,7 @@ public class CookielessSessions {
                     throw new SQLException("session variable lost: " + owner);
                 }
                 single(statement, "DESCRIBE " + this.table);
-                this.instances.add(single(statement, "SET hive.server2.thrift.http.port").replaceAll("\\D", ""));
+                this.instances.add(single(statement, "SET hive.server2.thrift.http.port").replaceAll(".*=", ""));
                 this.ok++;
             } catch (SQLException ex) {
                 if (String.valueOf(ex.getMessage()).contains("Invalid SessionHandle")) {

@@ -159,8 +159,10 @@ async function main() {
     // it is ejected now depends on how many moved clients tried it and when
 
     console.log(`restarting ${victim}`);
+    const restartedAt = Date.now();
     execFileSync('bash', [HS2, 'start', victim, port], { stdio: 'inherit' });
     execFileSync('bash', [HS2, 'wait', port], { stdio: 'inherit' });
+    console.log(`${victim} answers again after ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
     await waitUntil(`gateway takes ${victim} again`, async () => (await instanceState(victim)).available, 120);
     const restart = [];
     for (const c of clients) restart.push(await run(c, 'restart'));
