@@ -24,7 +24,7 @@ log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 cleanup() {
   local status=$? pid
-  trap - EXIT INT TERM
+  trap - EXIT
   for pid in "${STARTED[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for entry in "${INSTANCES[@]}"; do bash "$HS2" stop "${entry%%:*}" || true; done
   for pid in "${STARTED[@]}"; do
@@ -33,7 +33,9 @@ cleanup() {
   done
   exit "$status"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
