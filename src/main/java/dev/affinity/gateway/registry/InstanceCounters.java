@@ -10,6 +10,13 @@ package dev.affinity.gateway.registry;
  * @param failoversIn requests moved here from another instance
  * @param failoversOut requests moved away from this instance (unavailable or failed)
  * @param errors failed exchanges with this instance (connect failures, resets, timeouts, 5xx)
+ * @param hashed of {@code newAssignments}, those placed by {@code balancer: hash} ({@link Decision#HASHED})
  */
 public record InstanceCounters(
-        long requests, long stickyHits, long newAssignments, long failoversIn, long failoversOut, long errors) {}
+        long requests,
+        long stickyHits,
+        long newAssignments,
+        long failoversIn,
+        long failoversOut,
+        long errors,
+        long hashed) {}

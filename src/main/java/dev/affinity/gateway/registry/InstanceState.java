@@ -148,16 +148,18 @@ public final class InstanceState {
     public InstanceCounters counters() {
         long sticky = this.served[Decision.STICKY.ordinal()].sum();
         long failoversIn = this.served[Decision.FAILOVER.ordinal()].sum();
+        long hashed = this.served[Decision.HASHED.ordinal()].sum();
         long assigned = this.served[Decision.ASSIGNED.ordinal()].sum()
                 + this.served[Decision.STATELESS.ordinal()].sum()
                 + this.served[Decision.REJECTED.ordinal()].sum()
-                + this.served[Decision.HASHED.ordinal()].sum();
+                + hashed;
         return new InstanceCounters(
                 sticky + failoversIn + assigned,
                 sticky,
                 assigned,
                 failoversIn,
                 this.failoversOut.sum(),
-                this.errors.sum());
+                this.errors.sum(),
+                hashed);
     }
 }

@@ -160,6 +160,50 @@ class BrowserPinTests {
         }
     }
 
+    /**
+     * The new {@code cookie.path} is shorter than the old one, so the old path's cookie comes first
+     * in the browser's header (RFC 6265 5.4). After the pinned backend dies, the browser is re-pinned
+     * under the new path; when that backend returns, the older cookie, though first, does not take
+     * the browser back: the newest pin wins.
+     */
+    @Test
+    void shouldKeepTheNewerPinWhenTheOldPathsCookieComesFirstAndItsBackendReturns() {
+        try (Chromium chromium = Chromium.start(mapToLoopback(HOST))) {
+            WebDriver driver = chromium.driver();
+            String pinned;
+            int port;
+            try (ConfigurableApplicationContext before = gateway(Map.of("affinity.cookie.path", "/hive/app"))) {
+                port = TestGateway.port(before);
+                pinned = load(driver, "http://" + HOST + ":" + port + "/hive/app/page", 3)
+                        .get(0);
+            }
+            String url = "http://" + HOST + ":" + port + "/hive/app/page";
+            TestBackend home = TestBackend.named(backends, pinned);
+            try (ConfigurableApplicationContext after = gateway(Map.of("server.port", port))) {
+                assertThat(load(driver, url, 3))
+                        .as("the old path's cookie still pins")
+                        .containsOnly(pinned);
+
+                home.stop();
+                List<String> moved = load(driver, url, 5);
+                assertThat(moved.get(0)).isNotEqualTo(pinned);
+                assertThat(moved).containsOnly(moved.get(0));
+                assertThat(driver.manage().getCookies().stream()
+                                .filter(c -> c.getName().equals(COOKIE))
+                                .map(Cookie::getPath))
+                        .containsExactlyInAnyOrder("/", "/hive/app");
+
+                home.restart();
+                assertThat(load(driver, url, 10))
+                        .as("never moved back to %s", pinned)
+                        .containsOnly(moved.get(0));
+                assertThat(registry(after).stats().repeatedCookies()).isGreaterThanOrEqualTo(14);
+            } finally {
+                home.restart();
+            }
+        }
+    }
+
     int tlsPort;
 
     HaProxy tlsProxy(Path pem, int gatewayPort) {
