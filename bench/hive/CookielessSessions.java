@@ -16,10 +16,11 @@ import java.util.TreeSet;
  * are interleaved so a balancer that moves a request lands it on an instance that does not know the
  * session. Run with the driver jar only:
  *
- * <pre>java -cp hive-jdbc-4.0.1-standalone.jar CookielessSessions.java URL SESSIONS ROUNDS EXPECT</pre>
+ * <pre>java -cp hive-jdbc-4.0.1-standalone.jar CookielessSessions.java URL SESSIONS ROUNDS EXPECT [COMMAND]</pre>
  *
- * EXPECT is {@code kept} (no statement may fail) or {@code broken} (the control: some session must
- * fail with Invalid SessionHandle). Prints one line per session and a summary; exits 1 when EXPECT is
+ * EXPECT is {@code kept} (no statement may fail), {@code broken} (the control: some session must
+ * fail with Invalid SessionHandle) or {@code survivors COMMAND} (half-way COMMAND kills the first
+ * session's instance, {port} in it replaced; the sessions elsewhere must keep state and instance). Prints one line per session and a summary; exits 1 when EXPECT is
  * not met.
  */
 public class CookielessSessions {
@@ -29,6 +30,9 @@ public class CookielessSessions {
         int sessions = Integer.parseInt(args[1]);
         int rounds = Integer.parseInt(args[2]);
         boolean expectKept = "kept".equals(args[3]);
+        // survivors: half-way, args[4] (with {port} replaced by the first session's HiveServer2 port)
+        // kills that instance; every session on another instance must keep its state and not move
+        boolean expectSurvivors = "survivors".equals(args[3]);
         List<Client> clients = new ArrayList<>();
         int openFailures = 0;
         int invalidHandle = 0;
@@ -48,7 +52,14 @@ public class CookielessSessions {
                 System.out.println(client.user + ": could not set up its session: " + oneLine(ex));
             }
         }
+        String victim = null;
         for (int round = 0; round < rounds; round++) {
+            if (expectSurvivors && round == rounds / 2 && !clients.get(0).instances.isEmpty()) {
+                victim = clients.get(0).instances.first();
+                String command = args[4].replace("{port}", victim);
+                System.out.println("after " + round + " rounds: " + command);
+                new ProcessBuilder("bash", "-c", command).inheritIO().start().waitFor();
+            }
             for (Client client : clients) {
                 client.statement(round);
             }
@@ -73,9 +84,19 @@ public class CookielessSessions {
                 sessions, rounds, ok, invalidHandle, otherErrors, openFailures, perInstance);
         boolean kept = ok == statements && openFailures == 0;
         boolean broken = invalidHandle > 0 || openFailures > 0;
-        boolean met = expectKept ? kept : broken;
+        String finalVictim = victim;
+        List<Client> others = clients.stream()
+                .filter(client -> finalVictim == null || !client.instances.contains(finalVictim))
+                .toList();
+        boolean survived = others.stream().allMatch(client -> client.ok == rounds && client.instances.size() == 1);
+        boolean met = expectSurvivors ? survived && openFailures == 0 && others.size() < clients.size()
+                : expectKept ? kept : broken;
         System.out.println((met ? "as expected: " : "NOT as expected: ")
-                + (expectKept ? "every session kept its state" : "sessions broke without affinity"));
+                + (expectSurvivors
+                        ? others.size() + " sessions on other instances than " + finalVictim
+                                + " kept their state and instance; " + (clients.size() - others.size())
+                                + " lost theirs with it"
+                        : expectKept ? "every session kept its state" : "sessions broke without affinity"));
         System.exit(met ? 0 : 1);
     }
 

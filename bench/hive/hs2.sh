@@ -5,7 +5,7 @@
 #   hs2.sh classpath          resolve HiveServer2's classpath (bench/hive/pom.xml) into $HIVE_WORK
 #   hs2.sh start NAME PORT    start one instance in the background (pid in $HIVE_WORK/NAME/pid)
 #   hs2.sh wait PORT [SECS]   until it answers HTTP (401 without credentials), default 180 s
-#   hs2.sh kill NAME          SIGKILL it (a crash: its sessions are gone)
+#   hs2.sh kill NAME          SIGKILL it (a crash: its sessions are gone); kill-port PORT: the one on PORT
 #   hs2.sh stop NAME          SIGTERM it and wait
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -63,6 +63,15 @@ start() {
     -cp "$(cat "$CP_FILE")" org.apache.hive.service.server.HiveServer2 "${args[@]}" \
     > "$dir/out.log" 2>&1 < /dev/null &
   echo $! > "$dir/pid"
+  echo "$port" > "$dir/port"
+}
+
+kill_port() { # PORT: SIGKILL the instance started on PORT
+  local dir
+  for dir in "$HIVE_WORK"/*/; do
+    [[ "$(cat "$dir/port" 2> /dev/null)" == "$1" ]] && signal KILL "$(basename "$dir")"
+  done
+  return 0
 }
 
 wait_up() {
@@ -91,6 +100,7 @@ case "${1:-}" in
   start) start "$2" "$3" ;;
   wait) wait_up "$2" "${3:-180}" ;;
   kill) signal KILL "$2" ;;
+  kill-port) kill_port "$2" ;;
   stop) signal TERM "$2" ;;
   *) sed -n '2,10p' "$0" >&2; exit 2 ;;
 esac

@@ -80,9 +80,9 @@ appending() {
   node "$HERE/node/appending-client.js" 2>&1 | tee "$HIVE_WORK/proof-a.txt"
 }
 
-jdbc() { # PATH EXPECT [URL-OPTIONS]: proof B's client through HAProxy (port 18290) or the gateway
+jdbc() { # PATH EXPECT [PORT [COMMAND]]: proof B's client through HAProxy (port 18290) or the gateway
   local url="jdbc:hive2://127.0.0.1:${3:-18290}/default;transportMode=http;httpPath=$1"
-  java -cp "$JDBC_JAR" "$HERE/CookielessSessions.java" "$url" "${SESSIONS:-9}" "${ROUNDS:-10}" "$2" 2>&1 \
+  java -cp "$JDBC_JAR" "$HERE/CookielessSessions.java" "$url" "${SESSIONS:-9}" "${ROUNDS:-10}" "$2" "${4:-}" 2>&1 \
     | grep -v -E '^(SLF4J|log4j):' | tee -a "$HIVE_WORK/proof-b.txt"
 }
 
@@ -103,6 +103,8 @@ cookieless() {
   jdbc rr/cliservice broken
   echo "== B3 round robin, straight to the gateway: the driver keeps the cookie (expect: kept)" | tee -a "$HIVE_WORK/proof-b.txt"
   jdbc rr/cliservice kept 18280
+  echo "== B4 balancer hash through HAProxy; one HiveServer2 killed half-way (expect: the others' sessions stay)" | tee -a "$HIVE_WORK/proof-b.txt"
+  jdbc hash/cliservice survivors 18290 "bash '$HS2' kill-port {port}"
 }
 
 setup
