@@ -38,6 +38,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Budget (issue 6): a sticky hit under 1 µs, and no allocation beyond what the request already
  * carries. Run with {@code -prof gc} and read {@code gc.alloc.rate.norm} (bytes per operation).
+ * Issue 22: the value a client holds ends with its issue time ({@link #stickyHitStamped}); a new
+ * client of {@code balancer: hash} is placed by rendezvous hashing ({@link #hashedAssignment}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -75,6 +77,15 @@ public class AffinityDecisionBenchmark {
     /** Unrelated cookies only: a new client of this service. */
     List<String> otherCookiesHeaders;
 
+    /** {@code Cookie: KNOX_BACKEND-sticky=<value of instance 2><issue time>}: what clients hold since issue 22. */
+    List<String> stampedHeaders;
+
+    /** The chooser of the same service with {@code balancer: hash}. */
+    AffinityChooser hashing;
+
+    /** A client's {@code hash-on} key hash; a different one per call would measure the same work. */
+    long hashKey = 0x5DEECE66DL;
+
 
     @Setup
     public void setUp() {
@@ -87,7 +98,7 @@ public class AffinityDecisionBenchmark {
                 new DefaultServiceInstance("b1", SERVICE, "127.0.0.1", 19001, false),
                 new DefaultServiceInstance("b2", SERVICE, "127.0.0.1", 19002, false),
                 new DefaultServiceInstance("b3", SERVICE, "127.0.0.1", 19003, false)));
-        this.chooser = new AffinityChooser("hive", settings);
+        this.chooser = new AffinityChooser(SERVICE, settings);
         this.balancer = new AffinityLoadBalancer(new AffinityService(SERVICE, settings, COOKIE, this.owner));
         this.second = this.owner.current().members().get(1);
         String previousValue =
@@ -98,6 +109,11 @@ public class AffinityDecisionBenchmark {
                 List.of("JSESSIONID=6F1C2B9A0D; " + COOKIE + "=" + this.second.cookieValue() + "; theme=dark");
         this.previousKeyHeaders = List.of(COOKIE + "=" + previousValue);
         this.otherCookiesHeaders = List.of("JSESSIONID=6F1C2B9A0D; theme=dark");
+        this.stampedHeaders =
+                List.of(COOKIE + "=" + this.second.cookieValue() + HmacCookieValues.stamp(1_796_000_000L));
+        ServiceProperties hashed = new ServiceProperties();
+        hashed.setBalancer(BalancerType.HASH);
+        this.hashing = new AffinityChooser(SERVICE, hashed);
         check();
     }
 
@@ -109,6 +125,8 @@ public class AffinityDecisionBenchmark {
         require(previousKeyHit(), "previous-key cookie missed or not re-issued");
         require(newAssignment().decision() == Decision.ASSIGNED, "new client was not assigned");
         require(stickyHitReactive() == this.second.instance(), "reactive sticky hit chose the wrong instance");
+        require(stickyHitStamped().member() == this.second, "stamped sticky hit missed");
+        require(hashedAssignment().decision() == Decision.HASHED, "hashed client was not hashed");
     }
 
     private static void require(boolean condition, String message) {
@@ -121,7 +139,10 @@ public class AffinityDecisionBenchmark {
         Snapshot snapshot = this.owner.current();
         CookieScan cookie = CookieScan.scan(headers, COOKIE);
         Snapshot.CookieMatch match = (cookie.status() == CookieScan.Status.PRESENT)
-                ? snapshot.lookup(cookie.source(), cookie.valueStart(), cookie.valueEnd())
+                ? snapshot.lookup(
+                        cookie.source(),
+                        cookie.valueStart(),
+                        HmacCookieValues.nameEnd(cookie.valueStart(), cookie.valueEnd()))
                 : null;
         InstanceState pinned = (match != null) ? match.member().state() : null;
         AffinityRequest request = new AffinityRequest(
@@ -139,6 +160,19 @@ public class AffinityDecisionBenchmark {
     @Benchmark
     public Choice stickyHitAmongOtherCookies() {
         return decide(this.stickyAmongOthersHeaders);
+    }
+
+    /** (a) Sticky hit with the issue time after the value, as every client holds it since issue 22. */
+    @Benchmark
+    public Choice stickyHitStamped() {
+        return decide(this.stampedHeaders);
+    }
+
+    /** (b) A new client of {@code balancer: hash} with its key: the rendezvous pick over three instances. */
+    @Benchmark
+    public Choice hashedAssignment() {
+        AffinityRequest request = new AffinityRequest(null, false, false, List.of(), this.hashKey);
+        return this.hashing.choose(this.owner.current(), request, null);
     }
 
     /** (b) A new client (no cookie of ours): scan, round-robin pick over the candidates. */

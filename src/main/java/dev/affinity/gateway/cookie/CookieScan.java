@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  * stands, so a sticky hit is looked up without allocating a string.
  *
  * <p>A browser holds one cookie per Path (and Domain), so after a path or domain change, or next to
- * Knox's own cookie, it sends the name more than once, longest Path first (RFC 6265 5.4). Then
- * every value is reported, in header order, for the balancer to take the first that names an
- * instance.
+ * Knox's own cookie, it sends the name more than once, longest Path first (RFC 6265 5.4); some
+ * clients (Node's hive-driver) append every {@code Set-Cookie} they get. Then every value is
+ * reported, in header order, for the newest pin that can serve to win.
  *
  * @param status whether the cookie was absent, present once, repeated, or unusable (oversized)
  * @param source the header holding the value when present once, else {@code null}

@@ -87,6 +87,14 @@ public final class HmacCookieValues implements CookieValues {
     }
 
     /**
+     * Where the part of the value at {@code [start, end)} that names the instance ends: a stamped
+     * value's issue time is left out of the lookup; any other value is looked up whole.
+     */
+    public static int nameEnd(int start, int end) {
+        return (end - start == STAMPED_LENGTH) ? start + VALUE_LENGTH : end;
+    }
+
+    /**
      * The issue time in the 6 characters of {@code text} at {@code from}, or {@code -1} when they are
      * not a stamp this class wrote. Allocates nothing.
      */

@@ -110,9 +110,6 @@ record CookiePin(
 
     /** The match of a value, its issue time (if stamped) left out of the lookup. Allocates nothing. */
     private static Snapshot.@Nullable CookieMatch lookup(Snapshot snapshot, String text, int start, int end) {
-        if (end - start == HmacCookieValues.STAMPED_LENGTH) {
-            end = start + HmacCookieValues.VALUE_LENGTH;
-        }
-        return snapshot.lookup(text, start, end);
+        return snapshot.lookup(text, start, HmacCookieValues.nameEnd(start, end));
     }
 }
