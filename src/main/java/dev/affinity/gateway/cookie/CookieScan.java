@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param valueStart where the value begins in {@code source} (quotes excluded)
  * @param valueEnd where the value ends in {@code source}
  * @param remainingHeaders the {@code Cookie} headers to forward, or {@code null} when unchanged
- * @param repeatedValues when repeated: the values of plausible length, in header order, at most
- *     {@link #MAX_REPEATED}; else empty
+ * @param repeatedValues when repeated: the values of plausible length, in header order, the last
+ *     {@link #MAX_REPEATED} of them; else empty
  */
 public record CookieScan(
         Status status,
@@ -35,7 +35,7 @@ public record CookieScan(
     /** Longest value worth looking up; anything longer cannot be ours. */
     public static final int MAX_VALUE_LENGTH = 128;
 
-    /** Most values of a repeated cookie looked up; a browser holding more is not a path change. */
+    /** Most values of a repeated cookie looked up (the last ones); a browser holding more is not a path change. */
     public static final int MAX_REPEATED = 8;
 
     private static final CookieScan ABSENT = new CookieScan(Status.ABSENT, null, 0, 0, null, List.of());
@@ -146,9 +146,15 @@ public record CookieScan(
         return new CookieScan(Status.PRESENT, source, valueStart, valueEnd, forwarded, List.of());
     }
 
-    /** Keeps a repeated value worth looking up: plausible length, and no more than {@link #MAX_REPEATED}. */
+    /**
+     * Keeps a repeated value worth looking up: plausible length, and only the last
+     * {@link #MAX_REPEATED}: a client that appends every {@code Set-Cookie} holds its newest last.
+     */
     private static void addValue(List<String> values, String header, int start, int end) {
-        if (values.size() < MAX_REPEATED && end - start <= MAX_VALUE_LENGTH) {
+        if (end - start <= MAX_VALUE_LENGTH) {
+            if (values.size() == MAX_REPEATED) {
+                values.remove(0);
+            }
             values.add(header.substring(start, end));
         }
     }

@@ -49,7 +49,7 @@ class CookieScanTests {
     }
 
     @Test
-    void shouldSkipOversizedRepeatedValuesAndKeepAtMostEight() {
+    void shouldSkipOversizedRepeatedValuesAndKeepTheLastEight() {
         String huge = "x".repeat(CookieScan.MAX_VALUE_LENGTH + 1);
         StringBuilder header = new StringBuilder(NAME + "=" + huge);
         for (int i = 0; i < 12; i++) {
@@ -57,7 +57,9 @@ class CookieScanTests {
         }
         CookieScan scan = CookieScan.scan(List.of(header.toString(), "other=1"), NAME);
         assertThat(scan.status()).isEqualTo(Status.REPEATED);
-        assertThat(scan.repeatedValues()).containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7");
+        assertThat(scan.repeatedValues())
+                .as("the last: an appending client holds its newest last")
+                .containsExactly("v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11");
         assertThat(scan.remainingHeaders()).containsExactly("other=1");
     }
 
