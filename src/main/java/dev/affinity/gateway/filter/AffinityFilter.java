@@ -110,6 +110,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         return routed.doFinally(signal -> {
             if (signal == SignalType.CANCEL) {
                 attempts.end(false); // the client went away: neither success nor failure
+                AttemptObservation.end(exchange, null);
             }
         });
     }
@@ -148,6 +149,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
             Attempts attempts,
             boolean replayable,
             @Nullable Throwable error) {
+        AttemptObservation.end(exchange, error);
         HttpStatusCode status = exchange.getResponse().getStatusCode();
         boolean failed = error != null || (status != null && status.is5xxServerError());
         Snapshot.Member member = attempts.end(failed);

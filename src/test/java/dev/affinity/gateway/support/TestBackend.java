@@ -66,6 +66,8 @@ public final class TestBackend implements AutoCloseable {
 
     private final List<String> cookieHeaders = new CopyOnWriteArrayList<>();
 
+    private final List<String> traceparents = new CopyOnWriteArrayList<>();
+
     /** Distinct paths only: a list copied on every request would slow the load tests down. */
     private final Set<String> paths = ConcurrentHashMap.newKeySet();
 
@@ -115,6 +117,11 @@ public final class TestBackend implements AutoCloseable {
     /** Every {@code Cookie} header that reached this backend. */
     public List<String> cookieHeaders() {
         return this.cookieHeaders;
+    }
+
+    /** Every W3C {@code traceparent} header that reached this backend. */
+    public List<String> traceparents() {
+        return this.traceparents;
     }
 
     /** The distinct request paths (with query) that reached this backend. */
@@ -183,6 +190,7 @@ public final class TestBackend implements AutoCloseable {
 
     private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
         String cookie = request.requestHeaders().get("Cookie");
+        String traceparent = request.requestHeaders().get("traceparent");
         return request.receive()
                 .aggregate()
                 .asByteArray()
@@ -192,6 +200,9 @@ public final class TestBackend implements AutoCloseable {
                     this.paths.add(request.uri());
                     if (cookie != null) {
                         this.cookieHeaders.add(cookie);
+                    }
+                    if (traceparent != null) {
+                        this.traceparents.add(traceparent);
                     }
                     if (body.length > 0) {
                         this.bodies
