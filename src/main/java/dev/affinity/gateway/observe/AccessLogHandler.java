@@ -22,8 +22,8 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
  * The access log ({@code affinity.access-log.enabled}): one INFO line per request on the traffic
  * port to the logger {@code affinity.access}, written where the request is finished, when Spring's
  * server observation stops (after any error handler wrote the status). Each field is also an SLF4J
- * key-value pair, so Boot's structured logging ({@code ecs}, {@code logstash}) carries it as a
- * field. Only what is listed is written: never a header, a cookie value or a query string.
+ * key-value pair ({@code affinity.<key>}), so Boot's structured logging ({@code ecs},
+ * {@code logstash}) carries it as a field. Only what is listed is written: never a header, a cookie value or a query string.
  */
 final class AccessLogHandler
         implements ObservationHandler<ServerRequestObservationContext>, ApplicationListener<WebServerInitializedEvent> {
@@ -31,6 +31,12 @@ final class AccessLogHandler
     static final String LOGGER = "affinity.access";
 
     private static final Logger logger = LoggerFactory.getLogger(LOGGER);
+
+    /**
+     * Structured fields are {@code affinity.<key>} (nested under {@code affinity} in ECS): plain
+     * {@code service} or {@code time} would collide with the fields the formats write themselves.
+     */
+    static final String FIELD_PREFIX = "affinity.";
 
     /** The management server's port, whose requests (dashboard, Actuator) are not traffic. */
     private volatile int managementPort = -1;
@@ -88,7 +94,7 @@ final class AccessLogHandler
             message.append(' ');
         }
         message.append(key).append('=').append(value);
-        line.addKeyValue(key, value);
+        line.addKeyValue(FIELD_PREFIX + key, value);
     }
 
     private static String client(@Nullable InetSocketAddress remote) {
@@ -103,11 +109,13 @@ final class AccessLogHandler
         return (status != null) ? status.value() : AffinityKeyValues.NONE;
     }
 
-    /** The trace this request belongs to (sampled or not), {@code -} without tracing. */
+    /** The id of the trace this request is exported in; {@code -} when it was not sampled, or without tracing. */
     private static String traceId(Observation.Context context) {
         TracingObservationHandler.TracingContext tracing = context.get(TracingObservationHandler.TracingContext.class);
         Span span = (tracing != null) ? tracing.getSpan() : null;
-        return (span != null) ? span.context().traceId() : AffinityKeyValues.NONE;
+        return (span != null && Boolean.TRUE.equals(span.context().sampled()))
+                ? span.context().traceId()
+                : AffinityKeyValues.NONE;
     }
 
     private record Started(Instant wall, long nanos) {}
