@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.GatewayFixture;
+import dev.affinity.gateway.support.ManagementClient;
 import dev.affinity.gateway.support.OtlpReceiver;
 import dev.affinity.gateway.support.OtlpReceiver.Received;
 import dev.affinity.gateway.support.TestBackend;
@@ -34,7 +35,8 @@ class TracingTests {
             .with("spring.cloud.gateway.server.webflux.observability.enabled", true)
             .with("management.opentelemetry.tracing.export.otlp.endpoint", otlp.endpoint())
             .with("management.opentelemetry.tracing.export.schedule-delay", "50ms")
-            .with("management.tracing.sampling.probability", 1.0);
+            .with("management.tracing.sampling.probability", 1.0)
+            .with("management.metrics.distribution.percentiles-histogram.http.client.requests", true);
 
     @AfterAll
     static void stopReceiver() {
@@ -133,6 +135,29 @@ class TracingTests {
         assertThat(attempts)
                 .extracting(span -> span.attribute("affinity.instance"), span -> span.attribute("http.status_code"))
                 .containsExactlyInAnyOrder(Tuple.tuple(home.name(), "500"), Tuple.tuple(rescuer.name(), "200"));
+    }
+
+    @Test
+    void shouldLinkTheAttemptLatencyHistogramToTheTraceByExemplar() {
+        CookieClient client = hive.client();
+        TestBackend backend = hive.backend(client.get("/hive/exemplar").body());
+        String traceId = Traceparent.parse(
+                        backend.traceparents().get(backend.traceparents().size() - 1))
+                .traceId();
+        awaitSpans(traceId, 2);
+
+        ManagementClient management = new ManagementClient(hive.managementPort());
+        HttpResponse<String> scrape = management.send(management
+                .request("/actuator/prometheus")
+                .header("Accept", "application/openmetrics-text; version=1.0.0"));
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        // Prometheus keeps the latest exemplar per bucket: this request's is on one of its instance's buckets
+        assertThat(scrape.body()
+                        .lines()
+                        .filter(line -> line.startsWith("http_client_requests_seconds_bucket{")
+                                && line.contains("affinity_instance=\"" + backend.name() + "\""))
+                        .filter(line -> line.contains("# {") && line.contains("trace_id=\"" + traceId + "\"")))
+                .isNotEmpty();
     }
 
     private static List<Received> awaitSpans(String traceId, int count) {
