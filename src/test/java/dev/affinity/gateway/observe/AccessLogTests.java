@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.GatewayFixture;
+import dev.affinity.gateway.support.ManagementClient;
 import dev.affinity.gateway.support.OtlpReceiver;
 import dev.affinity.gateway.support.TestBackend;
 import java.net.URI;
@@ -100,6 +101,18 @@ class AccessLogTests {
                 .containsEntry("instance", "-")
                 .containsEntry("decision", "-")
                 .containsEntry("attempts", "0");
+    }
+
+    @Test
+    void shouldLeaveTheManagementPortOut(CapturedOutput output) {
+        ManagementClient management = new ManagementClient(hive.managementPort());
+        assertThat(management.send(management.request("/dashboard")).statusCode())
+                .isEqualTo(200);
+        hive.client().get("/hive/after-dashboard");
+
+        awaitLine(output, "/hive/after-dashboard"); // written after the dashboard's request finished
+        assertThat(output.getAll().lines().filter(line -> line.contains(AccessLogHandler.LOGGER)))
+                .noneMatch(line -> line.contains("path=/dashboard"));
     }
 
     /** The fields of the access log line for {@code path}, once it was written. */
