@@ -7,6 +7,7 @@ import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.GatewayFixture;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,6 +25,15 @@ class AccessLogStructuredTests {
             .with("affinity.access-log.enabled", true)
             .with("affinity.services.hive.mode", "sticky")
             .with("logging.structured.format.console", "ecs");
+
+    /**
+     * Boot hands the format to Logback as a JVM system property that no later context in this JVM
+     * clears: without this every gateway started after this class would log JSON.
+     */
+    @AfterAll
+    static void forgetTheStructuredFormat() {
+        System.clearProperty("CONSOLE_LOG_STRUCTURED_FORMAT");
+    }
 
     @Test
     void shouldCarryEveryFieldAsAJsonFieldOfTheEcsLine(CapturedOutput output) {
