@@ -95,6 +95,9 @@ expect_rejected "misspelled affinity key" "enableStickySessions" --set gateway.s
 expect_rejected "unknown mode" "/gateway/services/hive/affinity/mode" --set gateway.services.hive.affinity.mode=stiky
 expect_rejected "short previous secret" "/cookieSecret/previousSecrets/0" --set 'cookieSecret.previousSecrets[0]=short'
 expect_rejected "misspelled grafanaDashboard key" "additional properties 'enable' not allowed" --set grafanaDashboard.enable=true
+expect_rejected "OTLP endpoint without a scheme" "/tracing/otlpEndpoint" --set tracing.otlpEndpoint=collector:4318
+expect_rejected "sampling probability above 1" "/tracing/samplingProbability" --set tracing.samplingProbability=2
+expect_rejected "misspelled accessLog key" "additional properties 'enable' not allowed" --set accessLog.enable=true
 
 echo "== Kubernetes discovery RBAC: get/list/watch on endpointslices, nowhere else"
 check() { node "$NODE_DIR/check-manifests.mjs" "$@"; }

@@ -217,6 +217,21 @@ server:
 management:
   server:
     port: 8081
+  {{- with .Values.tracing.otlpEndpoint }}
+  opentelemetry:
+    tracing:
+      export:
+        otlp:
+          endpoint: {{ . | quote }}
+  tracing:
+    sampling:
+      probability: {{ $.Values.tracing.samplingProbability }}
+  metrics:
+    distribution:
+      percentiles-histogram:
+        # buckets of each attempt's latency: Prometheus keeps their trace exemplars (the dashboard's link)
+        "[http.client.requests]": true
+  {{- end }}
 spring:
   lifecycle:
     timeout-per-shutdown-phase: {{ .Values.shutdownTimeout | quote }}
@@ -272,6 +287,10 @@ spring:
             {{- end }}
           {{- end }}
 affinity:
+  {{- if .Values.accessLog.enabled }}
+  access-log:
+    enabled: true
+  {{- end }}
   {{- with .Values.gateway.cookie }}
   cookie:
     {{- toYaml . | nindent 4 }}

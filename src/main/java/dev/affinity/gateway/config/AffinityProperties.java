@@ -32,6 +32,10 @@ public class AffinityProperties {
     @Valid
     private final ShutdownProperties shutdown = new ShutdownProperties();
 
+    /** The access log: one line per request. */
+    @Valid
+    private final AccessLogProperties accessLog = new AccessLogProperties();
+
     /**
      * Services that get client affinity, by service id (the host of their {@code lb://} route URI).
      * Services without an entry are routed exactly as plain Spring Cloud Gateway does.
@@ -53,6 +57,10 @@ public class AffinityProperties {
 
     public ShutdownProperties getShutdown() {
         return this.shutdown;
+    }
+
+    public AccessLogProperties getAccessLog() {
+        return this.accessLog;
     }
 
     public Map<String, ServiceProperties> getServices() {

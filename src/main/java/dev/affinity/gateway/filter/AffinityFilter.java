@@ -90,6 +90,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         return attempt(routed, chain, attempts).doFinally(signal -> {
             if (signal == SignalType.CANCEL) {
                 attempts.end(false); // the client went away: neither success nor failure
+                AttemptObservation.end(exchange, null);
             }
         });
     }
@@ -130,6 +131,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
 
     private Mono<Void> afterAttempt(
             ServerWebExchange exchange, GatewayFilterChain chain, Attempts attempts, @Nullable Throwable error) {
+        AttemptObservation.end(exchange, error);
         HttpStatusCode status = exchange.getResponse().getStatusCode();
         boolean failed = error != null || (status != null && status.is5xxServerError());
         Snapshot.Member member = attempts.end(failed);

@@ -20,9 +20,9 @@ import org.springframework.web.server.ServerWebExchange;
  * failed, where the request moved from, and the attempt in progress. Attempts run one after
  * another, never at once, so no field is shared between threads at the same time.
  */
-final class Attempts {
+final class Attempts implements AffinityRouting {
 
-    /** Exchange attribute: read by {@link AffinityCookieHeadersFilter}. */
+    /** Exchange attribute: read by {@link AffinityCookieHeadersFilter} and through {@link AffinityRouting}. */
     static final String ATTRIBUTE = Attempts.class.getName();
 
     final AffinityLoadBalancer balancer;
@@ -138,7 +138,18 @@ final class Attempts {
         return true;
     }
 
-    int count() {
+    @Override
+    public String serviceId() {
+        return this.service.serviceId();
+    }
+
+    @Override
+    public @Nullable String instanceId() {
+        return (this.last != null) ? this.last.state().id() : null;
+    }
+
+    @Override
+    public int count() {
         return this.count;
     }
 
@@ -146,7 +157,8 @@ final class Attempts {
         return this.failed;
     }
 
-    Decision decision() {
+    @Override
+    public Decision decision() {
         return this.decision;
     }
 

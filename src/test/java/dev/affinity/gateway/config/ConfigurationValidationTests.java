@@ -81,7 +81,9 @@ class ConfigurationValidationTests {
                         + "known keys under affinity.services.hive: mode, balancer, hash-on, no-fallback, cookieless-user-agents, cookie, failover, health, zookeeper",
                 "affinity.services.hive.failover.retries | 2 | affinity.services.hive.failover.retries is not a known key; "
                         + "known keys under affinity.services.hive.failover: max-attempts, backoff, non-idempotent, retry-on-5xx",
-                "affinity.cookies.secret | x | affinity.cookies.secret is not a known key; known keys under affinity: cookie, shutdown, services, discovery, routing",
+                "affinity.cookies.secret | x | affinity.cookies.secret is not a known key; known keys under affinity: cookie, shutdown, access-log, services, discovery, routing",
+                "affinity.access-log.enable | true | affinity.access-log.enable is not a known key; known keys under affinity.access-log: enabled",
+                "affinity.access-log.enabled | yes please | affinity.access-log.enabled must be true or false (got yes please)",
                 "affinity.routing.direct | false | affinity.routing.direct is not a known key; known keys under affinity.routing: combined-header-filters",
                 "affinity.routing.combined-header-filters | sometimes | affinity.routing.combined-header-filters must be true or false (got sometimes)",
                 "affinity.cookie.secret.value | x | affinity.cookie.secret.value is not a known key; affinity.cookie.secret takes a value, not nested keys",

@@ -76,8 +76,18 @@ class GrafanaDashboardTests {
 
     @BeforeAll
     static void scrape() throws IOException {
-        ConfigurableApplicationContext gateway = TestGateway.start(
-                TestGateway.properties("db", backends, Map.of("affinity.services.db.mode", "sticky")));
+        // as the chart configures it with tracing.otlpEndpoint set: the Gateway's per-attempt
+        // observations on, their latency histogram (the exemplar panel) too
+        ConfigurableApplicationContext gateway = TestGateway.start(TestGateway.properties(
+                "db",
+                backends,
+                Map.of(
+                        "affinity.services.db.mode",
+                        "sticky",
+                        "spring.cloud.gateway.server.webflux.observability.enabled",
+                        true,
+                        "management.metrics.distribution.percentiles-histogram.http.client.requests",
+                        true)));
         try {
             int port = TestGateway.port(gateway);
             CookieClient client = new CookieClient(port);

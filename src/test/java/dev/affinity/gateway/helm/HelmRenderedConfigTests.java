@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.gateway.filter.headers.observation.ObservedRequestHttpHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -100,6 +101,13 @@ class HelmRenderedConfigTests {
                     assertThat(registry.service(id)).as("registry of %s", id).isNotNull();
                     assertThat(routes).as("route of %s", id).contains(id);
                 });
+                // tracing.otlpEndpoint turns the Gateway's per-attempt observations on; accessLog.enabled the log
+                boolean tracing = gateway.getEnvironment()
+                        .containsProperty("management.opentelemetry.tracing.export.otlp.endpoint");
+                assertThat(gateway.getBeanNamesForType(ObservedRequestHttpHeadersFilter.class))
+                        .hasSize(tracing ? 1 : 0);
+                assertThat(affinity.getAccessLog().isEnabled())
+                        .isEqualTo(applicationYaml.toString().contains("observability-values"));
                 shouldDiscoverEveryKubernetesServiceFromTheStandIn(gateway, cluster, pod);
             }
         }

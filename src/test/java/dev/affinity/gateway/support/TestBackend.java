@@ -67,6 +67,8 @@ public final class TestBackend implements AutoCloseable {
 
     private final List<String> cookieHeaders = new CopyOnWriteArrayList<>();
 
+    private final List<String> traceparents = new CopyOnWriteArrayList<>();
+
     /** Distinct paths only: a list copied on every request would slow the load tests down. */
     private final Set<String> paths = ConcurrentHashMap.newKeySet();
 
@@ -116,6 +118,11 @@ public final class TestBackend implements AutoCloseable {
     /** Every {@code Cookie} header that reached this backend. */
     public List<String> cookieHeaders() {
         return this.cookieHeaders;
+    }
+
+    /** Every W3C {@code traceparent} header that reached this backend. */
+    public List<String> traceparents() {
+        return this.traceparents;
     }
 
     /** The distinct request paths (with query) that reached this backend. */
@@ -184,6 +191,7 @@ public final class TestBackend implements AutoCloseable {
 
     private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
         String cookie = request.requestHeaders().get("Cookie");
+        String traceparent = request.requestHeaders().get("traceparent");
         if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
             this.requests.incrementAndGet();
             if (cookie != null) {
@@ -202,6 +210,9 @@ public final class TestBackend implements AutoCloseable {
                     this.paths.add(request.uri());
                     if (cookie != null) {
                         this.cookieHeaders.add(cookie);
+                    }
+                    if (traceparent != null) {
+                        this.traceparents.add(traceparent);
                     }
                     if (body.length > 0) {
                         this.bodies
