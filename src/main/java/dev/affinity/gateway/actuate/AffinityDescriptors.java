@@ -6,6 +6,7 @@ import dev.affinity.gateway.registry.InstanceCounters;
 import dev.affinity.gateway.registry.Snapshot;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** What the {@code affinity} endpoint returns: small immutable views of the current snapshot and counters. */
 public final class AffinityDescriptors {
@@ -24,7 +25,8 @@ public final class AffinityDescriptors {
      *
      * @param mode {@code sticky}, {@code stateless} or {@code failover}
      * @param balancer the balancer for new clients
-     * @param cookieName the affinity cookie's name
+     * @param cookieName the affinity cookie's name; {@code null} (left out) when the service sets no
+     *     cookie ({@code stateless}, {@code failover})
      * @param requests requests served by its instances (the sum of their {@code requests})
      * @param cookieRejects requests whose affinity cookies matched no instance
      * @param repeatedCookies requests carrying the cookie more than once (a path/domain change in progress)
@@ -34,7 +36,7 @@ public final class AffinityDescriptors {
     public record Service(
             String mode,
             String balancer,
-            String cookieName,
+            @Nullable String cookieName,
             long requests,
             long cookieRejects,
             long repeatedCookies,
@@ -43,12 +45,12 @@ public final class AffinityDescriptors {
 
         static Service of(AffinityService service) {
             List<Instance> instances = service.snapshots().current().members().stream()
-                    .map(Instance::of)
+                    .map(member -> Instance.of(member, service.usesCookie()))
                     .toList();
             return new Service(
                     ConfigNames.of(service.mode()),
                     ConfigNames.of(service.settings().getBalancer()),
-                    service.cookieName(),
+                    service.usesCookie() ? service.cookieName() : null,
                     instances.stream().mapToLong(i -> i.counters().requests()).sum(),
                     service.stats().cookieRejects(),
                     service.stats().repeatedCookies(),
@@ -62,7 +64,8 @@ public final class AffinityDescriptors {
      *
      * @param id {@code instance-id}, else {@code host:port}: the {@code {instance}} of the write operation
      * @param uri where requests go
-     * @param cookie the cookie value that pins a client to it (to map a client's cookie to an instance)
+     * @param cookie the cookie value that pins a client to it (to map a client's cookie to an instance);
+     *     {@code null} (left out) when the service sets no cookie
      * @param state admin state: ACTIVE, DRAINING or DISABLED (the stricter of the operator's and discovery's)
      * @param healthy active health checks pass (always true without {@code health.path})
      * @param ejected passive ejection keeps it out right now
@@ -73,7 +76,7 @@ public final class AffinityDescriptors {
     public record Instance(
             String id,
             String uri,
-            String cookie,
+            @Nullable String cookie,
             String state,
             boolean healthy,
             boolean ejected,
@@ -81,11 +84,11 @@ public final class AffinityDescriptors {
             int activeRequests,
             InstanceCounters counters) {
 
-        static Instance of(Snapshot.Member member) {
+        static Instance of(Snapshot.Member member, boolean usesCookie) {
             return new Instance(
                     member.state().id(),
                     member.instance().getUri().toString(),
-                    member.cookieValue(),
+                    usesCookie ? member.cookieValue() : null,
                     member.adminState().name(),
                     member.state().healthy(),
                     member.state().ejected(),
