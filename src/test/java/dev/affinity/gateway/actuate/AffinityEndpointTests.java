@@ -26,20 +26,28 @@ class AffinityEndpointTests {
     static final String COOKIE = "KNOX_BACKEND-hive";
 
     @RegisterExtension
-    static final GatewayFixture gateway = GatewayFixture.service("hive", 3)
+    static final GatewayFixture gateway = checkedHive()
             .andService("web", 1)
             .andService("ha", 1)
-            .with("affinity.services.hive.mode", "sticky")
-            .with("affinity.services.hive.health.passive-failures", 0)
-            .with("affinity.services.hive.health.path", "/health")
-            .with("affinity.services.hive.health.interval", "200ms")
-            .with("affinity.services.hive.health.timeout", "500ms")
-            .with("affinity.services.hive.health.healthy-threshold", 1)
-            .with("affinity.services.hive.health.unhealthy-threshold", 1)
             .with("affinity.services.web.mode", "stateless")
-            .with("affinity.services.ha.mode", "failover")
-            .with("spring.security.user.name", "ops")
-            .with("spring.security.user.password", "s3cret");
+            .with("affinity.services.ha.mode", "failover");
+
+    /**
+     * Sticky {@code hive} on 3 backends, checked every 200 ms and marked down or up at the first
+     * check, no passive ejection; writes need {@code ops} / {@code s3cret}.
+     */
+    static GatewayFixture checkedHive() {
+        return GatewayFixture.service("hive", 3)
+                .with("affinity.services.hive.mode", "sticky")
+                .with("affinity.services.hive.health.passive-failures", 0)
+                .with("affinity.services.hive.health.path", "/health")
+                .with("affinity.services.hive.health.interval", "200ms")
+                .with("affinity.services.hive.health.timeout", "500ms")
+                .with("affinity.services.hive.health.healthy-threshold", 1)
+                .with("affinity.services.hive.health.unhealthy-threshold", 1)
+                .with("spring.security.user.name", "ops")
+                .with("spring.security.user.password", "s3cret");
+    }
 
     static List<TestBackend> backends;
 

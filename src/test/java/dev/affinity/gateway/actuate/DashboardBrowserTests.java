@@ -47,18 +47,9 @@ class DashboardBrowserTests {
     static final Path SCREENSHOT = Path.of(System.getProperty("dashboard.screenshot", "target/dashboard.png"));
 
     @RegisterExtension
-    static final GatewayFixture gateway = GatewayFixture.service("hive", 3)
+    static final GatewayFixture gateway = AffinityEndpointTests.checkedHive() // writes: USER, PASSWORD
             .andService("web", 2)
-            .with("affinity.services.hive.mode", "sticky")
-            .with("affinity.services.hive.health.passive-failures", 0)
-            .with("affinity.services.hive.health.path", "/health")
-            .with("affinity.services.hive.health.interval", "200ms")
-            .with("affinity.services.hive.health.timeout", "500ms")
-            .with("affinity.services.hive.health.healthy-threshold", 1)
-            .with("affinity.services.hive.health.unhealthy-threshold", 1)
-            .with("affinity.services.web.mode", "stateless")
-            .with("spring.security.user.name", USER)
-            .with("spring.security.user.password", PASSWORD);
+            .with("affinity.services.web.mode", "stateless");
 
     static List<TestBackend> hive;
 
