@@ -25,7 +25,7 @@ public final class AffinityDescriptors {
      *
      * @param mode {@code sticky}, {@code stateless} or {@code failover}
      * @param balancer the balancer for new clients
-     * @param cookieName the affinity cookie's name; {@code null} (left out) when the service sets no
+     * @param cookieName the affinity cookie's name; {@code null} when the service sets no
      *     cookie ({@code stateless}, {@code failover})
      * @param requests requests served by its instances (the sum of their {@code requests})
      * @param cookieRejects requests whose affinity cookies matched no instance
@@ -65,7 +65,7 @@ public final class AffinityDescriptors {
      * @param id {@code instance-id}, else {@code host:port}: the {@code {instance}} of the write operation
      * @param uri where requests go
      * @param cookie the cookie value that pins a client to it (to map a client's cookie to an instance);
-     *     {@code null} (left out) when the service sets no cookie
+     *     {@code null} when the service sets no cookie
      * @param state admin state: ACTIVE, DRAINING or DISABLED (the stricter of the operator's and discovery's)
      * @param healthy active health checks pass (always true without {@code health.path})
      * @param ejected passive ejection keeps it out right now

@@ -196,10 +196,8 @@ class AffinityEndpointTests {
             assertThat(response.headers().allValues("Set-Cookie")).as(id).isEmpty();
 
             Map<String, Object> service = service(id);
-            assertThat(service.get("cookieName")).as(id).isNull();
-            assertThat(instances(service))
-                    .as(id)
-                    .allSatisfy(i -> assertThat(i.get("cookie")).isNull());
+            assertThat(service).as(id).containsEntry("cookieName", null);
+            assertThat(instances(service)).as(id).allSatisfy(i -> assertThat(i).containsEntry("cookie", null));
         }
     }
 
