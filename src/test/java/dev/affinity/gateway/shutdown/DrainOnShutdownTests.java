@@ -58,10 +58,10 @@ class DrainOnShutdownTests {
                 TimeUnit.MILLISECONDS);
         CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
             while (running.get()) {
-                // held back while the balancer's last poll said not ready, until it says ready or the test ends
-                await().atMost(Duration.ofSeconds(30)).until(() -> ready.get() || !running.get());
-                if (!running.get()) {
-                    return;
+                if (!ready.get()) {
+                    // held back while the balancer's last poll said not ready, until it says ready or the test ends
+                    await().atMost(Duration.ofSeconds(30)).until(() -> ready.get() || !running.get());
+                    continue;
                 }
                 if (status(traffic) == 200) {
                     served.incrementAndGet();
