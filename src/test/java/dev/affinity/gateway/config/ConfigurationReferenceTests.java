@@ -74,13 +74,11 @@ class ConfigurationReferenceTests {
             if (name.equals(AffinityProperties.PREFIX + ".services")) {
                 serviceKeys(new ArrayList<>(List.of("services", "<id>")), keys);
             } else if (name.startsWith(AffinityProperties.PREFIX + ".")) {
-                JsonNode value = property.get("defaultValue");
+                String value = property.has("defaultValue")
+                        ? property.get("defaultValue").asString()
+                        : null;
                 boolean duration = property.path("type").asString().equals(Duration.class.getName());
-                keys.put(
-                        name,
-                        (value == null)
-                                ? null
-                                : duration ? DurationStyle.detectAndParse(value.asString()) : value.asString());
+                keys.put(name, (value != null && duration) ? DurationStyle.detectAndParse(value) : value);
             }
         }
         return keys;
