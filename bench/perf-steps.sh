@@ -163,9 +163,11 @@ scenario_pid() { # NAME -> the JVM that serves it
   if [[ "$1" == stock ]]; then echo "$STOCK_PID"; else echo "$GATEWAY_PID"; fi
 }
 
-measure_config() { # "JAVA_HOME|GC": both gateway JVMs, warmed up, then every measurement of this config
-  local config_spec="$1" round s name label url cookie target file rps errors pid specs=()
-  CONFIG="$(config_name "$config_spec")"
+measure_config() { # "JAVA_HOME|GC|on-or-off": both gateway JVMs, warmed up, then every measurement of this config
+  local config_spec="${1%|*}" observability="${1##*|}" round s name label url cookie target file rps errors pid specs=()
+  local switch="--spring.cloud.gateway.server.webflux.observability.enabled=$([[ "$observability" == on ]] && echo true || echo false)"
+  CONFIG="$(config_name "$config_spec")-observability-$observability"
+  GATEWAY_ARGS="${BASE_GATEWAY_ARGS:-} $switch" STOCK_ARGS="${BASE_STOCK_ARGS:-} $switch"
   JAVA_HOME_CFG="${config_spec%%|*}"
   CONFIG_DIR="$RUN_DIR/$CONFIG"
   OUT="$CONFIG_DIR" RAW="$CONFIG_DIR/raw"
@@ -266,7 +268,7 @@ write_perf_summary() {
   echo "wrk $(wrk -v 2>&1 | head -1 | awk '{ print $2 }'); nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'); load generator:" \
        "$("$LOADGEN_JAVA" -version 2>&1 | head -1) $LOADGEN_OPTS"
   echo "pinning: both gateways and nginx on CPU $SERVER_CPU, wrk and ConstantRate on CPU $LOAD_CPU; source: commit $GIT_NOTE; jar $JAR_NOTE"
-  echo "our gateway only: Spring args ${GATEWAY_ARGS:-none}; JVM options ${OURS_EXTRA_OPTS:-none}$([[ -n "${OURS_EXTRA_OPTS:-}" ]] && echo ' (NOT the same JVM flags as stock)')"
+  echo "Spring args: ours ${BASE_GATEWAY_ARGS:-none}, stock ${BASE_STOCK_ARGS:-none} (plus observability per config); JVM options ${OURS_EXTRA_OPTS:-none}$([[ -n "${OURS_EXTRA_OPTS:-}" ]] && echo ' (NOT the same JVM flags as stock)')"
   echo "method: per config, warm-up ${WARMUP_SECONDS}-${WARMUP_MAX_SECONDS}s, then $PERF_ROUNDS interleaved rounds of" \
        "stock/plain/sticky/new: saturation with wrk -t$THREADS -c$CONNECTIONS for ${SAT_DURATION}s; then $PERF_ROUNDS interleaved rounds at a fixed" \
        "offered rate ($RATE_RULE) with ConstantRate ($RATE_CONNECTIONS connections, one JVM warmed ${RATE_GEN_WARMUP}s on nginx," \

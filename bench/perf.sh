@@ -10,7 +10,8 @@
 #
 #   bash bench/perf.sh --check            # tools, ports, jar, load generator and the plan; starts nothing
 #   bash bench/perf.sh                    # Java on PATH, the JVM's default GC for one CPU
-#   bash bench/perf.sh --matrix           # Java 17 and Temurin 25 x G1, Serial, Parallel (about an hour)
+#   bash bench/perf.sh --matrix           # Java 17 and Temurin 25 x G1, Serial, Parallel (hours)
+#   PERF_OBSERVABILITY=on bash bench/perf.sh   # only the Gateway's observability on in both (default: on, then off)
 #   bash bench/perf.sh --quick            # smoke: every step for a second or two (a few minutes)
 #
 # Pins: both gateways and nginx on CPU 1 (BENCH_SERVER_CPU), wrk and ConstantRate on CPU 0 (BENCH_LOAD_CPU).
@@ -74,7 +75,8 @@ SERVER_CPU="${BENCH_SERVER_CPU:-1}"
 LOAD_CPU="${BENCH_LOAD_CPU:-0}"
 GATEWAY_HEAP="${GATEWAY_HEAP:--Xms512m -Xmx512m}"
 GATEWAY_EXTRA_OPTS="${GATEWAY_EXTRA_OPTS:-}"  # more JVM options for every config
-GATEWAY_ARGS="${GATEWAY_ARGS:-}"              # extra Spring arguments
+BASE_GATEWAY_ARGS="${GATEWAY_ARGS:-}"         # extra Spring arguments, our gateway
+BASE_STOCK_ARGS="${STOCK_ARGS:-}"             # extra Spring arguments, stock
 PERF_JAVA_HOMES="${PERF_JAVA_HOMES:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 PERF_GCS="${PERF_GCS:-default}"               # default (the JVM's choice for one CPU: Serial), G1, Serial, Parallel
 LOADGEN_JAVA="${LOADGEN_JAVA:-java}"
@@ -92,12 +94,15 @@ for n in WARMUP_SECONDS WARMUP_MAX_SECONDS WARMUP_CHUNK PERF_ROUNDS SAT_DURATION
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
 [[ -z "$FIXED_RATE" || "$FIXED_RATE" =~ ^[0-9]+$ ]] || die "FIXED_RATE must be a whole number of req/s"
+# The Gateway's observability (per-request observations, what tracing needs) on in both gateways,
+# then off in both: each comparison at equal settings.
+PERF_OBSERVABILITY="${PERF_OBSERVABILITY:-on off}"
 CONFIGS=()
 if [[ -n "${PERF_CONFIGS:-}" ]]; then # explicit JAVA_HOME|GC pairs instead of the cross product
-  for c in $PERF_CONFIGS; do CONFIGS+=("$c"); done
+  for c in $PERF_CONFIGS; do for obs in $PERF_OBSERVABILITY; do CONFIGS+=("$c|$obs"); done; done
 else
   for home in $PERF_JAVA_HOMES; do
-    for gc in $PERF_GCS; do CONFIGS+=("$home|$gc"); done
+    for gc in $PERF_GCS; do for obs in $PERF_OBSERVABILITY; do CONFIGS+=("$home|$gc|$obs"); done; done
   done
 fi
 PER_CONFIG_SECONDS=$(( STARTUP_TIMEOUT / 3 + WARMUP_MAX_SECONDS + PERF_ROUNDS * 4 * (SAT_DURATION + 1)
@@ -111,7 +116,7 @@ for tool in wrk nginx jq curl taskset timeout "$LOADGEN_JAVA"; do
   command -v "$tool" > /dev/null || problems+=("required tool not found: $tool (install: bash bench/install.sh)")
 done
 for c in "${CONFIGS[@]}"; do
-  home="${c%%|*}" gc="${c#*|}"
+  home="${c%%|*}" gc="${c#*|}" gc="${gc%|*}"
   for tool in java jcmd jfr; do [[ -x "$home/bin/$tool" ]] || problems+=("$home/bin/$tool not found (PERF_JAVA_HOMES)"); done
   gc_flag "$gc" > /dev/null || problems+=("unknown GC '$gc' in PERF_GCS (default, G1, Serial, Parallel)")
 done
@@ -124,7 +129,7 @@ if ((CHECK_ONLY)); then
   echo "jar: $(find_jar || true)${GATEWAY_JAR:+ (GATEWAY_JAR=$GATEWAY_JAR)}"
   echo "load generator: $( [[ -f "$LOADGEN_CLASSES/${LOADGEN_CLASS//.//}.class" ]] && echo "$LOADGEN_CLASSES" || echo "not built yet (a run builds it: ./mvnw -Pjmh ... package)")"
   echo "configs (${#CONFIGS[@]}):"
-  for c in "${CONFIGS[@]}"; do echo "  $(config_name "$c"): $(config_java_opts "$c")"; done
+  for c in "${CONFIGS[@]}"; do echo "  $(config_name "${c%|*}")-observability-${c##*|}: $(config_java_opts "${c%|*}")"; done
   echo "stock gateway jar: $(find "$BENCH/stock-gateway/target" -maxdepth 1 -name 'stock-gateway-*.jar' 2>/dev/null | head -1 || true)" \
        "(built from bench/stock-gateway when missing)"
   echo "plan per config: warm-up ${WARMUP_SECONDS}-${WARMUP_MAX_SECONDS}s (${WARMUP_CHUNK}s chunks);" \

@@ -118,7 +118,7 @@
     view.unavailable = service.unavailable;
     view.summary.replaceChildren();
     for (const [name, value, hot] of [['Mode', service.mode], ['Balancer', service.balancer],
-        ['Cookie', service.cookieName], ['Requests', count(service.requests)],
+        ['Cookie', service.cookieName ?? 'none'], ['Requests', count(service.requests)],
         ['Cookie rejects', count(service.cookieRejects)],
         ['Unavailable', count(service.unavailable) + (alarm ? ' ▲ rising' : ''), alarm]]) {
       view.summary.append(el('dt', {}, name), el('dd', hot ? { class: 'alarm' } : {}, String(value)));

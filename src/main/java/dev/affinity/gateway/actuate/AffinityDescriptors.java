@@ -27,7 +27,8 @@ public final class AffinityDescriptors {
      * @param balancer the balancer for new clients
      * @param hashOn {@code balancer: hash}: what it hashes ({@code client-address}, {@code header:<Name>},
      *     {@code basic-user}); else {@code null}
-     * @param cookieName the affinity cookie's name
+     * @param cookieName the affinity cookie's name; {@code null} when the service sets no
+     *     cookie ({@code stateless}, {@code failover})
      * @param requests requests served by its instances (the sum of their {@code requests})
      * @param cookieRejects requests whose affinity cookies matched no instance
      * @param repeatedCookies requests carrying the cookie more than once (a path/domain change in progress)
@@ -39,7 +40,7 @@ public final class AffinityDescriptors {
             String mode,
             String balancer,
             @Nullable String hashOn,
-            String cookieName,
+            @Nullable String cookieName,
             long requests,
             long cookieRejects,
             long repeatedCookies,
@@ -49,13 +50,13 @@ public final class AffinityDescriptors {
 
         static Service of(AffinityService service) {
             List<Instance> instances = service.snapshots().current().members().stream()
-                    .map(Instance::of)
+                    .map(member -> Instance.of(member, service.usesCookie()))
                     .toList();
             return new Service(
                     ConfigNames.of(service.mode()),
                     ConfigNames.of(service.settings().getBalancer()),
                     (service.hashOn() != null) ? service.hashOn().toString() : null,
-                    service.cookieName(),
+                    service.usesCookie() ? service.cookieName() : null,
                     instances.stream().mapToLong(i -> i.counters().requests()).sum(),
                     service.stats().cookieRejects(),
                     service.stats().repeatedCookies(),
@@ -71,7 +72,8 @@ public final class AffinityDescriptors {
      * @param id {@code instance-id}, else {@code host:port}: the {@code {instance}} of the write operation
      * @param uri where requests go
      * @param cookie the cookie value that pins a client to it (to map a client's cookie to an instance:
-     *     with {@code hmac-sha256}, a client's value begins with it and ends with its issue time)
+     *     with {@code hmac-sha256}, a client's value begins with it and ends with its issue time);
+     *     {@code null} when the service sets no cookie
      * @param state admin state: ACTIVE, DRAINING or DISABLED (the stricter of the operator's and discovery's)
      * @param healthy active health checks pass (always true without {@code health.path})
      * @param ejected passive ejection keeps it out right now
@@ -82,7 +84,7 @@ public final class AffinityDescriptors {
     public record Instance(
             String id,
             String uri,
-            String cookie,
+            @Nullable String cookie,
             String state,
             boolean healthy,
             boolean ejected,
@@ -90,11 +92,11 @@ public final class AffinityDescriptors {
             int activeRequests,
             InstanceCounters counters) {
 
-        static Instance of(Snapshot.Member member) {
+        static Instance of(Snapshot.Member member, boolean usesCookie) {
             return new Instance(
                     member.state().id(),
                     member.instance().getUri().toString(),
-                    member.cookieValue(),
+                    usesCookie ? member.cookieValue() : null,
                     member.adminState().name(),
                     member.state().healthy(),
                     member.state().ejected(),

@@ -47,8 +47,11 @@ public class AffinityEndpoint {
     @ReadOperation
     public AffinityDescriptors.@Nullable Instance instance(@Selector String service, @Selector String instance) {
         AffinityService found = this.registry.service(service);
-        Snapshot.Member member = (found != null) ? found.snapshots().current().member(instance) : null;
-        return (member != null) ? AffinityDescriptors.Instance.of(member) : null;
+        if (found == null) {
+            return null;
+        }
+        Snapshot.Member member = found.snapshots().current().member(instance);
+        return (member != null) ? AffinityDescriptors.Instance.of(member, found.usesCookie()) : null;
     }
 
     /**
@@ -85,7 +88,8 @@ public class AffinityEndpoint {
         }
         found.snapshots().setAdminState(member.state(), target);
         Snapshot.Member updated = found.snapshots().current().member(member.state());
-        return new WebEndpointResponse<>(AffinityDescriptors.Instance.of((updated != null) ? updated : member));
+        return new WebEndpointResponse<>(
+                AffinityDescriptors.Instance.of((updated != null) ? updated : member, found.usesCookie()));
     }
 
     private static WebEndpointResponse<Object> error(int status, String message) {

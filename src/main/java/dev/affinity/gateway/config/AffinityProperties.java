@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -26,14 +27,17 @@ public class AffinityProperties {
 
     /** The affinity cookie: name, signing key and attributes. */
     @Valid
+    @NestedConfigurationProperty // a class of its own: without this the IDE metadata would lack its keys
     private final CookieProperties cookie = new CookieProperties();
 
     /** Shutting down behind a load balancer: the drain delay. */
     @Valid
+    @NestedConfigurationProperty // a class of its own: without this the IDE metadata would lack its keys
     private final ShutdownProperties shutdown = new ShutdownProperties();
 
     /** The access log: one line per request. */
     @Valid
+    @NestedConfigurationProperty // a class of its own: without this the IDE metadata would lack its keys
     private final AccessLogProperties accessLog = new AccessLogProperties();
 
     /**

@@ -31,7 +31,7 @@ public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<BindEx
 
     private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of(AffinityProperties.PREFIX);
 
-    private static final String DOCS = "The README's Configuration reference lists every key.";
+    private static final String DOCS = "docs/CONFIGURATION.md lists every key.";
 
     @Override
     public int getOrder() {

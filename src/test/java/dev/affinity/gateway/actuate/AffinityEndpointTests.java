@@ -3,8 +3,8 @@ package dev.affinity.gateway.actuate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.TestBackend;
-import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,71 +12,69 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The Actuator surface against real traffic: endpoint, admin states, security, health, Prometheus. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AffinityEndpointTests {
 
     static final String COOKIE = "KNOX_BACKEND-hive";
 
-    static final List<TestBackend> backends =
-            List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"), TestBackend.start("hive-c"));
+    @RegisterExtension
+    static final GatewayFixture gateway = checkedHive()
+            .andService("web", 1)
+            .andService("ha", 1)
+            .with("affinity.services.web.mode", "stateless")
+            .with("affinity.services.ha.mode", "failover");
 
-    @DynamicPropertySource
-    static void gateway(DynamicPropertyRegistry registry) {
-        Map<String, Object> extra = new HashMap<>();
-        extra.put("affinity.services.hive.mode", "sticky");
-        extra.put("affinity.services.hive.health.passive-failures", 0);
-        extra.put("affinity.services.hive.health.path", "/health");
-        extra.put("affinity.services.hive.health.interval", "200ms");
-        extra.put("affinity.services.hive.health.timeout", "500ms");
-        extra.put("affinity.services.hive.health.healthy-threshold", 1);
-        extra.put("affinity.services.hive.health.unhealthy-threshold", 1);
-        extra.put("spring.security.user.name", "ops");
-        extra.put("spring.security.user.password", "s3cret");
-        TestGateway.properties("hive", backends, extra).forEach((key, value) -> registry.add(key, () -> value));
+    /**
+     * Sticky {@code hive} on 3 backends, checked every 200 ms and marked down or up at the first
+     * check, no passive ejection; writes need {@code ops} / {@code s3cret}.
+     */
+    static GatewayFixture checkedHive() {
+        return GatewayFixture.service("hive", 3)
+                .with("affinity.services.hive.mode", "sticky")
+                .with("affinity.services.hive.health.passive-failures", 0)
+                .with("affinity.services.hive.health.path", "/health")
+                .with("affinity.services.hive.health.interval", "200ms")
+                .with("affinity.services.hive.health.timeout", "500ms")
+                .with("affinity.services.hive.health.healthy-threshold", 1)
+                .with("affinity.services.hive.health.unhealthy-threshold", 1)
+                .with("spring.security.user.name", "ops")
+                .with("spring.security.user.password", "s3cret");
     }
 
-    @LocalServerPort
-    int port;
+    static List<TestBackend> backends;
 
-    @LocalManagementPort
-    int managementPort;
+    int port;
 
     WebTestClient management;
 
-    @BeforeEach
-    void managementClient() {
-        this.management = WebTestClient.bindToServer()
-                .baseUrl("http://127.0.0.1:" + this.managementPort)
-                .responseTimeout(Duration.ofSeconds(10))
-                .build();
+    @BeforeAll
+    static void hiveBackends() {
+        backends = gateway.backends("hive");
     }
 
-    @AfterEach
+    /** The fixture restarts every backend after each test: each test starts with all ACTIVE and healthy. */
+    @BeforeEach
     void reset() {
-        backends.forEach(TestBackend::restart);
+        this.port = gateway.port();
+        this.management = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + gateway.managementPort())
+                .responseTimeout(Duration.ofSeconds(10))
+                .build();
         for (TestBackend backend : backends) {
             setState(backend.name(), "ACTIVE", true).expectStatus().isOk();
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(affinityHealth()));
-    }
-
-    @AfterAll
-    static void stopBackends() {
-        backends.forEach(TestBackend::close);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> instances(service()).stream().allMatch(i -> Boolean.TRUE.equals(i.get("healthy"))));
+        assertThat(affinityHealth()).isEqualTo("UP");
     }
 
     @Test
@@ -97,7 +95,7 @@ class AffinityEndpointTests {
         CookieClient rejected = new CookieClient(this.port); // 1 rejected cookie, re-assigned
         rejected.setCookie(COOKIE, "not-a-real-cookie");
         rejected.get("/hive/x");
-        TestBackend victim = backend(homes.get(0)); // 1 failover off a stopped instance
+        TestBackend victim = gateway.backend(homes.get(0)); // 1 failover off a stopped instance
         victim.stop();
         HttpResponse<String> movedResponse = clients.get(0).get("/hive/moved");
         String movedTo = movedResponse.body();
@@ -188,6 +186,19 @@ class AffinityEndpointTests {
                 .expectBody()
                 .jsonPath("$.id")
                 .isEqualTo("hive-a");
+    }
+
+    @Test
+    void shouldNameNoCookieForServicesThatSetNone() {
+        for (String id : List.of("web", "ha")) {
+            HttpResponse<String> response = new CookieClient(this.port).get("/" + id + "/x");
+            assertThat(response.statusCode()).as(id).isEqualTo(200);
+            assertThat(response.headers().allValues("Set-Cookie")).as(id).isEmpty();
+
+            Map<String, Object> service = service(id);
+            assertThat(service).as(id).containsEntry("cookieName", null);
+            assertThat(instances(service)).as(id).allSatisfy(i -> assertThat(i).containsEntry("cookie", null));
+        }
     }
 
     @Test
@@ -350,9 +361,13 @@ class AffinityEndpointTests {
     }
 
     private Map<String, Object> service() {
+        return service("hive");
+    }
+
+    private Map<String, Object> service(String id) {
         return this.management
                 .get()
-                .uri("/actuator/affinity/hive")
+                .uri("/actuator/affinity/" + id)
                 .exchange()
                 .expectStatus()
                 .isOk()
@@ -377,9 +392,5 @@ class AffinityEndpointTests {
 
     private static long number(Object value) {
         return ((Number) value).longValue();
-    }
-
-    private static TestBackend backend(String name) {
-        return TestBackend.named(backends, name);
     }
 }

@@ -4,36 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.Chromium;
 import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.ManagementClient;
 import dev.affinity.gateway.support.TestBackend;
-import dev.affinity.gateway.support.TestGateway;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The dashboard in a real headless Chromium against a real gateway and real backends: what it shows,
- * how it moves with traffic, and its admin buttons. Takes the README's screenshot.
+ * how it moves with traffic, and its admin buttons. Takes the README's screenshot, under target/
+ * unless {@code -Ddashboard.screenshot=docs/dashboard.png} (README, Development) refreshes it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTests {
@@ -42,14 +40,20 @@ class DashboardBrowserTests {
 
     static final String PASSWORD = "s3cret";
 
-    static final Path SCREENSHOT = Path.of("docs/dashboard.png");
+    /**
+     * Where the screenshot goes: under target/ unless {@code -Ddashboard.screenshot=docs/dashboard.png}
+     * asks to refresh the README's picture.
+     */
+    static final Path SCREENSHOT = Path.of(System.getProperty("dashboard.screenshot", "target/dashboard.png"));
 
-    static final List<TestBackend> hive =
-            List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"), TestBackend.start("hive-c"));
+    @RegisterExtension
+    static final GatewayFixture gateway = AffinityEndpointTests.checkedHive() // writes: USER, PASSWORD
+            .andService("web", 2)
+            .with("affinity.services.web.mode", "stateless");
 
-    static final List<TestBackend> web = List.of(TestBackend.start("web-1"), TestBackend.start("web-2"));
+    static List<TestBackend> hive;
 
-    static ConfigurableApplicationContext gateway;
+    static List<TestBackend> web;
 
     static ManagementClient management;
 
@@ -57,43 +61,15 @@ class DashboardBrowserTests {
 
     @BeforeAll
     static void start() {
-        Map<String, Object> extra = new HashMap<>();
-        extra.put("affinity.services.hive.mode", "sticky");
-        extra.put("affinity.services.hive.health.passive-failures", 0);
-        extra.put("affinity.services.hive.health.path", "/health");
-        extra.put("affinity.services.hive.health.interval", "200ms");
-        extra.put("affinity.services.hive.health.timeout", "500ms");
-        extra.put("affinity.services.hive.health.healthy-threshold", 1);
-        extra.put("affinity.services.hive.health.unhealthy-threshold", 1);
-        extra.put("affinity.services.web.mode", "stateless");
-        for (int i = 0; i < web.size(); i++) {
-            String instance = "spring.cloud.discovery.client.simple.instances.web[" + i + "]";
-            extra.put(instance + ".uri", web.get(i).uri().toString());
-            extra.put(instance + ".instance-id", web.get(i).name());
-        }
-        extra.put("spring.cloud.gateway.server.webflux.routes[1].id", "web");
-        extra.put("spring.cloud.gateway.server.webflux.routes[1].uri", "lb://web");
-        extra.put("spring.cloud.gateway.server.webflux.routes[1].predicates[0]", "Path=/web/**");
-        extra.put("spring.security.user.name", USER);
-        extra.put("spring.security.user.password", PASSWORD);
-        gateway = TestGateway.start(TestGateway.properties("hive", hive, extra));
-        management = new ManagementClient(DashboardSecurityTests.managementPort(gateway));
+        hive = gateway.backends("hive");
+        web = gateway.backends("web");
+        management = gateway.management();
         browser = (ChromeDriver) Chromium.start("--window-size=1600,1000").driver();
     }
 
+    /** The fixture restarts every backend after each test: each test starts with all ACTIVE and healthy. */
     @BeforeEach
     void open() {
-        // refresh every second so the test waits little; the default is every 3 seconds
-        browser.get(management.base().resolve("/dashboard?refresh=1").toString());
-        awaitPage().until(() -> text(By.id("status")).startsWith("Live"));
-    }
-
-    @AfterEach
-    void reset() {
-        if (!gateway.isActive()) {
-            return;
-        }
-        hive.forEach(TestBackend::restart);
         for (TestBackend backend : hive) {
             assertThat(management.setState("hive", backend.name(), "ACTIVE", USER, PASSWORD))
                     .isEqualTo(200);
@@ -104,6 +80,9 @@ class DashboardBrowserTests {
                                 .instance("hive", b.name())
                                 .path("healthy")
                                 .asBoolean()));
+        // refresh every second so the test waits little; the default is every 3 seconds
+        browser.get(management.base().resolve("/dashboard?refresh=1").toString());
+        awaitPage().until(() -> text(By.id("status")).startsWith("Live"));
     }
 
     @AfterAll
@@ -111,9 +90,6 @@ class DashboardBrowserTests {
         if (browser != null) {
             browser.quit();
         }
-        gateway.close();
-        hive.forEach(TestBackend::close);
-        web.forEach(TestBackend::close);
     }
 
     @Test
@@ -126,7 +102,11 @@ class DashboardBrowserTests {
         }
         assertThat(text(By.cssSelector("section[data-service='hive'] .summary")))
                 .contains("sticky", "round-robin", "KNOX_BACKEND-hive");
+        assertThat(summary("hive", "Cookie")).isEqualTo("KNOX_BACKEND-hive");
         assertThat(text(By.cssSelector("section[data-service='web'] .summary"))).contains("stateless");
+        assertThat(summary("web", "Cookie"))
+                .as("a stateless service sets no cookie")
+                .isEqualTo("none");
         for (TestBackend backend : List.of(hive.get(0), hive.get(1), hive.get(2), web.get(0), web.get(1))) {
             String service = backend.name().startsWith("hive") ? "hive" : "web";
             WebElement row = row(service, backend.name());
@@ -148,12 +128,12 @@ class DashboardBrowserTests {
                 .sum();
         List<CookieClient> clients = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            clients.add(new CookieClient(TestGateway.port(gateway)));
+            clients.add(gateway.client());
         }
         // traffic until the chart holds a few seconds of it (the page reads once a second)
         awaitPage().until(() -> {
             clients.forEach(client -> client.get("/hive/work"));
-            new CookieClient(TestGateway.port(gateway)).get("/web/page");
+            gateway.client().get("/web/page");
             return hive.stream().allMatch(b -> busySamples("hive", b.name()) >= 3);
         });
         long after = hive.stream()
@@ -173,7 +153,7 @@ class DashboardBrowserTests {
         named("hive-c").stop();
         awaitPage().until(() -> {
             clients.forEach(client -> client.get("/hive/work"));
-            new CookieClient(TestGateway.port(gateway)).get("/hive/new");
+            gateway.client().get("/hive/new");
             return cell("hive", "hive-c", "health").equals("UNHEALTHY")
                     && cell("hive", "hive-c", "failovers").contains("(recent)")
                     && busySamples("hive", "hive-a") >= 8;
@@ -225,7 +205,7 @@ class DashboardBrowserTests {
         assertThat(cell("hive", "hive-a", "state")).isEqualTo("ACTIVE");
 
         // a second gateway cannot stand in: closing one disposes Reactor Netty's shared resources
-        gateway.close();
+        gateway.gateway().close();
 
         awaitPage().until(() -> text(By.id("status")).contains("not answering"));
         assertThat(browser.findElement(By.id("status")).getDomAttribute("class"))
@@ -254,6 +234,12 @@ class DashboardBrowserTests {
     private static WebElement row(String service, String instance) {
         return browser.findElement(
                 By.cssSelector("section[data-service='" + service + "'] tr[data-instance='" + instance + "']"));
+    }
+
+    /** The value of one entry of a service's summary. */
+    private static String summary(String service, String name) {
+        return text(By.xpath("//section[@data-service='" + service + "']//dl[@class='summary']/dt[.='" + name
+                + "']/following-sibling::dd[1]"));
     }
 
     private static String cell(String service, String instance, String name) {

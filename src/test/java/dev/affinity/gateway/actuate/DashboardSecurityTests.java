@@ -2,18 +2,16 @@ package dev.affinity.gateway.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.ManagementClient;
 import dev.affinity.gateway.support.TestBackend;
-import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The dashboard lives on the management port only, and Actuator writes cannot be forged by another
@@ -28,40 +26,25 @@ class DashboardSecurityTests {
 
     static final String EVIL = "http://evil.example";
 
-    static final List<TestBackend> backends = List.of(TestBackend.start("app-a"), TestBackend.start("app-b"));
-
-    static ConfigurableApplicationContext gateway;
+    @RegisterExtension
+    static final GatewayFixture app = GatewayFixture.service("app", 2)
+            .with("affinity.services.app.mode", "sticky")
+            .with("spring.security.user.name", USER)
+            .with("spring.security.user.password", PASSWORD);
 
     static ManagementClient management;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(TestGateway.properties(
-                "app",
-                backends,
-                Map.of(
-                        "affinity.services.app.mode", "sticky",
-                        "spring.security.user.name", USER,
-                        "spring.security.user.password", PASSWORD)));
-        management = new ManagementClient(managementPort(gateway));
+    static void management() {
+        management = app.management();
     }
 
     @AfterEach
     void activate() {
-        for (TestBackend backend : backends) {
+        for (TestBackend backend : app.backends()) {
             assertThat(management.setState("app", backend.name(), "ACTIVE", USER, PASSWORD))
                     .isEqualTo(200);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backends.forEach(TestBackend::close);
-    }
-
-    static int managementPort(ConfigurableApplicationContext context) {
-        return context.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
     }
 
     @Test
@@ -91,7 +74,7 @@ class DashboardSecurityTests {
 
     @Test
     void shouldNotServeTheDashboardOnTheTrafficPort() {
-        ManagementClient traffic = new ManagementClient(TestGateway.port(gateway));
+        ManagementClient traffic = new ManagementClient(app.port());
         for (String path : List.of("/dashboard", "/dashboard/", "/dashboard/dashboard.js", "/dashboard/index.html")) {
             assertThat(traffic.send(traffic.request(path)).statusCode())
                     .as(path)

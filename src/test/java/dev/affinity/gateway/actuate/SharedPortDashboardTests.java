@@ -2,17 +2,13 @@ package dev.affinity.gateway.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.ManagementClient;
-import dev.affinity.gateway.support.TestBackend;
-import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * With Actuator on the traffic port (no {@code management.server.port}) there is no dashboard, the
@@ -20,32 +16,21 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class SharedPortDashboardTests {
 
-    static final List<TestBackend> backends = List.of(TestBackend.start("one-a"));
-
-    static ConfigurableApplicationContext gateway;
+    @RegisterExtension
+    static final GatewayFixture one = GatewayFixture.service("one", 1)
+            .with("management.server.port", "")
+            .with("affinity.services.one.mode", "sticky")
+            .with("spring.security.user.name", "ops")
+            .with("spring.security.user.password", "s3cret");
 
     static ManagementClient client;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(TestGateway.properties(
-                "one",
-                backends,
-                Map.of(
-                        "management.server.port", "",
-                        "affinity.services.one.mode", "sticky",
-                        "spring.security.user.name", "ops",
-                        "spring.security.user.password", "s3cret")));
-        client = new ManagementClient(TestGateway.port(gateway));
+    static void client() {
+        client = new ManagementClient(one.port());
         assertThat(client.affinity().path("services").has("one"))
                 .as("Actuator on the traffic port")
                 .isTrue();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backends.forEach(TestBackend::close);
     }
 
     @Test

@@ -63,7 +63,7 @@ class CookieHeaderPropertyTests {
 
     @BeforeAll
     static void start() throws IOException {
-        logger.info("CookieHeaderPropertyTests seed {} (replay with -Dcookie.seed={})", SEED, SEED);
+        logger.info("rerun: ./mvnw -B test -Dtest=CookieHeaderPropertyTests -Dcookie.seed={}", SEED);
         backends = List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"), TestBackend.start("hive-c"));
         gateway = TestGateway.start(
                 TestGateway.properties("hive", backends, Map.of("affinity.services.hive.mode", "sticky")));

@@ -3,22 +3,20 @@ package dev.affinity.gateway.shutdown;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.affinity.gateway.support.TestBackend;
-import dev.affinity.gateway.support.TestGateway;
+import dev.affinity.gateway.support.GatewayFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A load balancer that polls readiness loses no request while the gateway shuts down: readiness
@@ -26,27 +24,21 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class DrainOnShutdownTests {
 
-    static final TestBackend backend = TestBackend.start("hive-a");
+    /** Closed by its one test: the gateway's shutdown is what it tests. */
+    @RegisterExtension
+    static final GatewayFixture hive = GatewayFixture.service("hive", 1)
+            .with("affinity.services.hive.mode", "sticky")
+            .with("affinity.shutdown.drain-delay", "2s");
 
     static final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
 
-    @AfterAll
-    static void stop() {
-        backend.close();
-    }
-
     @Test
     void shouldKeepServingWhileReadinessSaysOutOfServiceSoAPollingBalancerLosesNothing() throws Exception {
-        Map<String, Object> properties = new HashMap<>(
-                TestGateway.properties("hive", List.of(backend), Map.of("affinity.services.hive.mode", "sticky")));
-        properties.put("affinity.shutdown.drain-delay", "2s");
-        ConfigurableApplicationContext gateway = TestGateway.start(properties);
-        URI traffic = URI.create("http://127.0.0.1:" + TestGateway.port(gateway) + "/hive/x");
-        URI readiness = URI.create("http://127.0.0.1:"
-                + gateway.getEnvironment().getProperty("local.management.port") + "/actuator/health/readiness");
+        URI traffic = URI.create("http://127.0.0.1:" + hive.port() + "/hive/x");
+        URI readiness = URI.create("http://127.0.0.1:" + hive.managementPort() + "/actuator/health/readiness");
 
         // the "load balancer": polls readiness every 100 ms, sends traffic only while the last poll said UP
         AtomicBoolean ready = new AtomicBoolean(status(readiness) == 200);
@@ -54,18 +46,21 @@ class DrainOnShutdownTests {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger served = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        CompletableFuture<Void> poller = CompletableFuture.runAsync(() -> {
-            while (running.get()) {
-                int status = status(readiness);
-                ready.set(status == 200);
-                sawOutOfService.compareAndSet(false, status == 503);
-                await().pollDelay(Duration.ofMillis(100)).until(() -> true);
-            }
-        });
+        ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+        poller.scheduleWithFixedDelay(
+                () -> {
+                    int status = status(readiness);
+                    ready.set(status == 200);
+                    sawOutOfService.compareAndSet(false, status == 503);
+                },
+                100,
+                100,
+                TimeUnit.MILLISECONDS);
         CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
             while (running.get()) {
                 if (!ready.get()) {
-                    await().pollDelay(Duration.ofMillis(10)).until(() -> true);
+                    // held back while the balancer's last poll said not ready, until it says ready or the test ends
+                    await().atMost(Duration.ofSeconds(30)).until(() -> ready.get() || !running.get());
                     continue;
                 }
                 if (status(traffic) == 200) {
@@ -77,12 +72,13 @@ class DrainOnShutdownTests {
         });
         await().atMost(Duration.ofSeconds(20)).until(() -> served.get() >= 20);
 
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(gateway::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(hive.gateway()::close);
         await().atMost(Duration.ofSeconds(2)).untilTrue(sawOutOfService);
         assertThat(status(traffic)).as("still serving during the drain delay").isEqualTo(200);
         closing.get();
         running.set(false);
-        poller.get();
+        poller.shutdown();
+        assertThat(poller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         sender.get();
 
         assertThat(failed.get()).as("requests the balancer lost").isZero();

@@ -28,6 +28,9 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
 
     private final Map<String, Object> properties = new LinkedHashMap<>();
 
+    /** More services (id to backend count), each with its own backends and route. */
+    private final Map<String, Integer> moreServices = new LinkedHashMap<>();
+
     private final List<TestBackend> backends = new ArrayList<>();
 
     private ConfigurableApplicationContext gateway;
@@ -50,6 +53,15 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
         return this;
     }
 
+    /**
+     * One more service {@code serviceId} behind {@code /<serviceId>/**}, with its own backends
+     * {@code <serviceId>-a, -b, ...}; its settings come from {@link #with}.
+     */
+    public GatewayFixture andService(String serviceId, int backends) {
+        this.moreServices.put(serviceId, backends);
+        return this;
+    }
+
     /** One more gateway property (before the class starts). */
     public GatewayFixture with(String key, Object value) {
         this.properties.put(key, value);
@@ -58,17 +70,28 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        for (int i = 0; i < this.backendCount; i++) {
-            this.backends.add(TestBackend.start(this.serviceId + "-" + (char) ('a' + i)));
-        }
+        startBackends(this.serviceId, this.backendCount);
         Map<String, Object> all = new LinkedHashMap<>(this.properties);
-        if (this.plainRoute) {
-            String route = "spring.cloud.gateway.server.webflux.routes[1]";
-            all.put(route + ".id", "plain");
-            all.put(route + ".uri", this.backends.get(0).uri().toString());
-            all.put(route + ".predicates[0]", "Path=/plain/**");
+        int route = 1;
+        for (Map.Entry<String, Integer> service : this.moreServices.entrySet()) {
+            TestGateway.addService(all, route++, service.getKey(), startBackends(service.getKey(), service.getValue()));
         }
-        this.gateway = TestGateway.start(TestGateway.properties(this.serviceId, this.backends, all));
+        if (this.plainRoute) {
+            String plain = "spring.cloud.gateway.server.webflux.routes[" + route + "]";
+            all.put(plain + ".id", "plain");
+            all.put(plain + ".uri", this.backends.get(0).uri().toString());
+            all.put(plain + ".predicates[0]", "Path=/plain/**");
+        }
+        this.gateway = TestGateway.start(TestGateway.properties(this.serviceId, backends(this.serviceId), all));
+    }
+
+    private List<TestBackend> startBackends(String service, int count) {
+        List<TestBackend> started = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            started.add(TestBackend.start(service + "-" + (char) ('a' + i)));
+        }
+        this.backends.addAll(started);
+        return started;
     }
 
     @Override
@@ -102,8 +125,21 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
         return this.gateway;
     }
 
+    /** Every backend, of every service. */
     public List<TestBackend> backends() {
         return this.backends;
+    }
+
+    /** The backends of one service. */
+    public List<TestBackend> backends(String service) {
+        return this.backends.stream()
+                .filter(backend -> backend.name().startsWith(service + "-"))
+                .toList();
+    }
+
+    /** A client of the management port (Actuator, dashboard). */
+    public ManagementClient management() {
+        return new ManagementClient(managementPort());
     }
 
     public TestBackend backend(String name) {

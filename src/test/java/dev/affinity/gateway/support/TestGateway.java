@@ -25,19 +25,28 @@ public final class TestGateway {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("server.port", 0);
         properties.put("management.server.port", 0);
+        addService(properties, 0, serviceId, backends);
+        properties.put("affinity.cookie.secret", SECRET);
+        properties.putAll(extra);
+        return properties;
+    }
+
+    /**
+     * Adds service {@code serviceId}: {@code backends} as its instances (instance ids = backend names)
+     * and route number {@code route}, {@code /<serviceId>/**}.
+     */
+    public static void addService(
+            Map<String, Object> properties, int route, String serviceId, List<TestBackend> backends) {
         String instances = "spring.cloud.discovery.client.simple.instances." + serviceId;
         for (int i = 0; i < backends.size(); i++) {
             properties.put(instances + "[" + i + "].uri", backends.get(i).uri().toString());
             properties.put(
                     instances + "[" + i + "].instance-id", backends.get(i).name());
         }
-        String route = "spring.cloud.gateway.server.webflux.routes[0]";
-        properties.put(route + ".id", serviceId);
-        properties.put(route + ".uri", "lb://" + serviceId);
-        properties.put(route + ".predicates[0]", "Path=/" + serviceId + "/**");
-        properties.put("affinity.cookie.secret", SECRET);
-        properties.putAll(extra);
-        return properties;
+        String prefix = "spring.cloud.gateway.server.webflux.routes[" + route + "]";
+        properties.put(prefix + ".id", serviceId);
+        properties.put(prefix + ".uri", "lb://" + serviceId);
+        properties.put(prefix + ".predicates[0]", "Path=/" + serviceId + "/**");
     }
 
     /** Starts a gateway with these properties. */
