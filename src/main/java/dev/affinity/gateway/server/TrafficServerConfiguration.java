@@ -20,6 +20,18 @@ public class TrafficServerConfiguration {
                 : server.doOnChannelInit((observer, channel, remote) -> HeaderReadTimeout.install(channel, timeout));
     }
 
+    /** One short DEBUG line, not a multi-line WARN, per request Netty cannot decode. */
+    @Bean
+    public NettyServerCustomizer affinityDecodingFailures() {
+        return server -> server.doOnChannelInit((observer, channel, remote) -> DecodingFailures.install(channel));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(MalformedRequestFilter.class)
+    MalformedRequestFilter affinityMalformedRequestFilter() {
+        return new MalformedRequestFilter();
+    }
+
     @Bean
     @ConditionalOnMissingBean(HostHeaderFilter.class)
     HostHeaderFilter affinityHostHeaderFilter() {
