@@ -15,6 +15,7 @@ import dev.affinity.gateway.health.ActiveHealthChecker;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.DiscoveryRefresher;
+import dev.affinity.gateway.registry.DiscoveryStartup;
 import dev.affinity.gateway.registry.SnapshotOwner;
 import dev.affinity.gateway.routing.DirectRouting;
 import dev.affinity.gateway.routing.DirectRoutingScope;
@@ -102,9 +103,16 @@ public class AffinityConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public DiscoveryRefresher affinityDiscoveryRefresher(
-            AffinityRegistry registry, DiscoveryClient discovery, AffinityProperties properties) {
+            AffinityRegistry registry,
+            DiscoveryClient discovery,
+            AffinityProperties properties,
+            ObjectProvider<DiscoveryStartup> sources) {
         return new DiscoveryRefresher(
-                registry, discovery, properties.getDiscovery().getRefreshInterval(), Schedulers.parallel());
+                registry,
+                discovery,
+                properties.getDiscovery().getRefreshInterval(),
+                Schedulers.parallel(),
+                sources.orderedStream().toList());
     }
 
     @Bean

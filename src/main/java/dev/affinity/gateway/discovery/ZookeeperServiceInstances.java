@@ -35,7 +35,7 @@ final class ZookeeperServiceInstances implements AutoCloseable {
     record Timeouts(Duration connection, Duration session, Duration startupWait) {
 
         static final Timeouts DEFAULT =
-                new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(2));
+                new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
     private final String serviceId;
@@ -89,14 +89,20 @@ final class ZookeeperServiceInstances implements AutoCloseable {
         return this.instances;
     }
 
+    /** Whether ZooKeeper has answered once: the first complete list of children was read. */
+    boolean answered() {
+        return this.initialized.getCount() == 0;
+    }
+
     /** Whether the ZooKeeper connection is up right now. */
     boolean connected() {
         return this.client.getZookeeperClient().isConnected();
     }
 
     /**
-     * Connects and starts watching. Waits at most {@code startupWait} for the first list; when the
-     * ensemble is unreachable, logs one WARN and keeps retrying in the background.
+     * Connects and starts watching. Waits at most {@code startupWait} in all for the first complete
+     * list; when it does not come, logs one WARN saying whether the ensemble is unreachable or only
+     * slow, and keeps trying in the background.
      */
     @SuppressWarnings("deprecation") // PathChildrenCache, see the constructor
     void start() {
@@ -105,16 +111,24 @@ final class ZookeeperServiceInstances implements AutoCloseable {
         this.client.start();
         try {
             this.cache.start(PathChildrenCache.StartMode.POST_INITIALIZED_EVENT);
-            long waitMillis = this.timeouts.startupWait().toMillis();
-            boolean loaded = this.client.blockUntilConnected((int) waitMillis, TimeUnit.MILLISECONDS)
-                    && this.initialized.await(waitMillis, TimeUnit.MILLISECONDS);
-            if (!loaded) {
+            long deadline = System.nanoTime() + this.timeouts.startupWait().toNanos();
+            boolean connected = this.client.blockUntilConnected(
+                    (int) this.timeouts.startupWait().toMillis(), TimeUnit.MILLISECONDS);
+            boolean loaded = connected && this.initialized.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (!connected) {
                 logger.warn(
-                        "service={} ZooKeeper ensemble {} is unreachable (or {} unreadable): retrying in the background;"
+                        "service={} ZooKeeper ensemble {} is unreachable: retrying in the background;"
                                 + " requests get 503 until instances appear",
                         this.serviceId,
+                        this.ensemble);
+            } else if (!loaded) {
+                logger.warn(
+                        "service={} connected to ZooKeeper ensemble {} but could not read {} within {}:"
+                                + " still trying; requests get 503 until instances appear",
+                        this.serviceId,
                         this.ensemble,
-                        this.path);
+                        this.path,
+                        this.timeouts.startupWait());
             }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -135,7 +149,11 @@ final class ZookeeperServiceInstances implements AutoCloseable {
 
     private void cacheEvent(PathChildrenCacheEvent event) {
         switch (event.getType()) {
-            case CHILD_ADDED, CHILD_UPDATED, CHILD_REMOVED, CONNECTION_RECONNECTED -> rebuild();
+            case CHILD_ADDED, CHILD_UPDATED, CHILD_REMOVED, CONNECTION_RECONNECTED -> {
+                if (answered()) { // the first list is published whole, at INITIALIZED: never one znode of two
+                    rebuild();
+                }
+            }
             case INITIALIZED -> {
                 rebuild();
                 this.initialized.countDown();
