@@ -12,7 +12,6 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.PathChildrenCache;
 import org.apache.curator.framework.recipes.cache.PathChildrenCacheEvent;
-import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
@@ -56,8 +55,7 @@ final class ZookeeperServiceInstances implements AutoCloseable {
 
     private volatile List<ServiceInstance> instances = List.of();
 
-    /** Before the first connection, a LOST only repeats the startup WARN. */
-    private volatile boolean everConnected;
+    private final ZookeeperConnectionLog connectionLog;
 
     @SuppressWarnings(
             "deprecation") // PathChildrenCache: works with ZooKeeper servers older than 3.6, unlike CuratorCache
@@ -68,6 +66,7 @@ final class ZookeeperServiceInstances implements AutoCloseable {
         this.path = ZKPaths.makePath("/", namespace);
         this.timeouts = timeouts;
         this.onChange = onChange;
+        this.connectionLog = new ZookeeperConnectionLog(serviceId, ensemble);
         this.client = CuratorFrameworkFactory.builder()
                 .connectString(ensemble)
                 .connectionTimeoutMs((int) timeouts.connection().toMillis())
@@ -101,13 +100,15 @@ final class ZookeeperServiceInstances implements AutoCloseable {
 
     /**
      * Connects and starts watching. Waits at most {@code startupWait} in all for the first complete
-     * list; when it does not come, logs one WARN saying whether the ensemble is unreachable or only
-     * slow, and keeps trying in the background.
+     * list; without it, one WARN says whether the ensemble is unreachable or slow, and it keeps trying.
      */
     @SuppressWarnings("deprecation") // PathChildrenCache, see the constructor
     void start() {
-        this.client.getConnectionStateListenable().addListener((c, state) -> stateChanged(state));
+        this.client
+                .getConnectionStateListenable()
+                .addListener((c, state) -> this.connectionLog.changed(state, this.instances.size()));
         this.cache.getListenable().addListener((c, event) -> cacheEvent(event));
+        logger.info("service={} connecting to ZooKeeper ensemble {}", this.serviceId, this.ensemble);
         this.client.start();
         try {
             this.cache.start(PathChildrenCache.StartMode.POST_INITIALIZED_EVENT);
@@ -115,19 +116,13 @@ final class ZookeeperServiceInstances implements AutoCloseable {
             boolean connected = this.client.blockUntilConnected(
                     (int) this.timeouts.startupWait().toMillis(), TimeUnit.MILLISECONDS);
             boolean loaded = connected && this.initialized.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (!connected) {
+            if (!loaded) {
                 logger.warn(
-                        "service={} ZooKeeper ensemble {} is unreachable: retrying in the background;"
+                        "service={} ZooKeeper ensemble {} {} within {}: still trying in the background;"
                                 + " requests get 503 until instances appear",
                         this.serviceId,
-                        this.ensemble);
-            } else if (!loaded) {
-                logger.warn(
-                        "service={} connected to ZooKeeper ensemble {} but could not read {} within {}:"
-                                + " still trying; requests get 503 until instances appear",
-                        this.serviceId,
                         this.ensemble,
-                        this.path,
+                        connected ? "is connected but did not list " + this.path : "is unreachable",
                         this.timeouts.startupWait());
             }
         } catch (InterruptedException ex) {
@@ -155,8 +150,12 @@ final class ZookeeperServiceInstances implements AutoCloseable {
                 }
             }
             case INITIALIZED -> {
-                rebuild();
+                boolean changed = reread();
+                // first: announcing waits for bean creation, which waits here (start()): stalled startup
                 this.initialized.countDown();
+                if (changed) {
+                    this.onChange.run();
+                }
             }
             default -> {
                 // CONNECTION_SUSPENDED, CONNECTION_LOST: keep the last known instances
@@ -164,30 +163,16 @@ final class ZookeeperServiceInstances implements AutoCloseable {
         }
     }
 
-    private void stateChanged(ConnectionState state) {
-        switch (state) {
-            case LOST -> {
-                if (this.everConnected) { // before that, the startup WARN said it already
-                    logger.warn(
-                            "service={} lost ZooKeeper ensemble {}: keeping the last known {} instances until it is back",
-                            this.serviceId,
-                            this.ensemble,
-                            this.instances.size());
-                }
-            }
-            case RECONNECTED ->
-                logger.info("service={} reconnected to ZooKeeper ensemble {}", this.serviceId, this.ensemble);
-            case CONNECTED -> {
-                this.everConnected = true;
-                logger.info("service={} connected to ZooKeeper ensemble {}", this.serviceId, this.ensemble);
-            }
-            default -> logger.debug("service={} ZooKeeper connection {}", this.serviceId, state);
+    /** Re-reads the cached children; announces only when the resulting list differs. */
+    private void rebuild() {
+        if (reread()) {
+            this.onChange.run();
         }
     }
 
-    /** Re-reads the cached children; publishes only when the resulting list differs. */
+    /** Re-reads the cached children; whether the resulting list differs. */
     @SuppressWarnings("deprecation") // PathChildrenCache, see the constructor
-    private synchronized void rebuild() {
+    private synchronized boolean reread() {
         List<ChildData> children = this.cache.getCurrentData(); // sorted by path
         List<ServiceInstance> parsed = new ArrayList<>(children.size());
         Set<String> ids = new HashSet<>();
@@ -202,7 +187,7 @@ final class ZookeeperServiceInstances implements AutoCloseable {
             }
         }
         if (parsed.equals(this.instances)) {
-            return;
+            return false;
         }
         this.instances = List.copyOf(parsed);
         logger.info(
@@ -210,6 +195,6 @@ final class ZookeeperServiceInstances implements AutoCloseable {
                 this.serviceId,
                 this.path,
                 parsed.stream().map(ServiceInstance::getInstanceId).toList());
-        this.onChange.run();
+        return true;
     }
 }

@@ -33,7 +33,7 @@ import org.springframework.context.SmartLifecycle;
  * instances), but never for an API server that fails or does not answer within {@link #START_WAIT}:
  * that one is logged once (WARN) and retried with backoff for as long as it takes; until the first
  * list, a service has no instances (its requests get 503). Losing the API server later keeps the
- * last known lists: fabric8 re-opens the watch with backoff (logging each attempt at INFO) and
+ * last known lists: fabric8 re-opens the watch with backoff (one WARN per outage, one INFO when back) and
  * relists when a watch cannot resume.
  */
 final class EndpointSliceWatcher implements SmartLifecycle, ServiceSliceWatch.Listener, DiscoveryStartup {

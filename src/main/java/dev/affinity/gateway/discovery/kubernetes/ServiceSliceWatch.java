@@ -118,7 +118,7 @@ final class ServiceSliceWatch implements ResourceEventHandler<EndpointSlice> {
             this.answered = true;
             this.settled.complete(null);
         }
-        recovered();
+        this.outage.recovered();
     }
 
     /** Whether every informer of this service listed once. */
