@@ -3,6 +3,7 @@ package dev.affinity.gateway.server;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -50,7 +51,7 @@ final class HostHeaderFilter implements WebFilter, Ordered {
     }
 
     /** Why the request is refused, or {@code null} when its Host header is fine. */
-    static @org.jspecify.annotations.Nullable String reason(ServerHttpRequest request) {
+    static @Nullable String reason(ServerHttpRequest request) {
         List<String> hosts = request.getHeaders().get(HttpHeaders.HOST);
         int count = (hosts == null) ? 0 : hosts.size();
         if (count == 1) {
