@@ -15,9 +15,11 @@ import dev.affinity.gateway.health.ActiveHealthChecker;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.DiscoveryRefresher;
+import dev.affinity.gateway.registry.DiscoveryStartup;
 import dev.affinity.gateway.registry.SnapshotOwner;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -87,9 +89,16 @@ public class AffinityConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public DiscoveryRefresher affinityDiscoveryRefresher(
-            AffinityRegistry registry, DiscoveryClient discovery, AffinityProperties properties) {
+            AffinityRegistry registry,
+            DiscoveryClient discovery,
+            AffinityProperties properties,
+            ObjectProvider<DiscoveryStartup> sources) {
         return new DiscoveryRefresher(
-                registry, discovery, properties.getDiscovery().getRefreshInterval(), Schedulers.parallel());
+                registry,
+                discovery,
+                properties.getDiscovery().getRefreshInterval(),
+                Schedulers.parallel(),
+                sources.orderedStream().toList());
     }
 
     @Bean

@@ -1,9 +1,12 @@
 package dev.affinity.gateway.actuate;
 
+import dev.affinity.gateway.health.DiscoveryReadinessIndicator;
 import dev.affinity.gateway.health.ServiceHealthIndicator;
 import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.DiscoveryStartup;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.contributor.CompositeReactiveHealthContributor;
 import org.springframework.boot.health.contributor.ReactiveHealthContributor;
@@ -24,6 +27,13 @@ public class AffinityActuatorConfiguration {
     @ConditionalOnMissingBean
     public AffinityMeters affinityMeters(AffinityRegistry registry) {
         return new AffinityMeters(registry);
+    }
+
+    /** The {@code discovery} health component, part of readiness: which discovery source has not answered yet. */
+    @Bean
+    @ConditionalOnMissingBean(name = "discoveryHealthContributor")
+    public DiscoveryReadinessIndicator discoveryHealthContributor(ObjectProvider<DiscoveryStartup> sources) {
+        return new DiscoveryReadinessIndicator(sources.orderedStream().toList());
     }
 
     /** The {@code affinity} health component: one indicator per affinity service. */

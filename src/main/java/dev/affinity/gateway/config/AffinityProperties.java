@@ -55,6 +55,11 @@ public class AffinityProperties {
     @Valid
     private final Routing routing = new Routing();
 
+    /** The traffic port's own limits: how long a request head may take. */
+    @Valid
+    @NestedConfigurationProperty // a class of its own: without this the IDE metadata would lack its keys
+    private final TrafficServerProperties server = new TrafficServerProperties();
+
     public CookieProperties getCookie() {
         return this.cookie;
     }
@@ -77,6 +82,10 @@ public class AffinityProperties {
 
     public Routing getRouting() {
         return this.routing;
+    }
+
+    public TrafficServerProperties getServer() {
+        return this.server;
     }
 
     /** Service ids become cookie names and URI hosts, so they are restricted to token characters. */

@@ -2,11 +2,14 @@ package dev.affinity.gateway.discovery;
 
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.config.ZookeeperProperties;
+import dev.affinity.gateway.registry.DiscoveryStartup;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.springframework.cloud.client.ServiceInstance;
@@ -19,13 +22,15 @@ import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
  * Reads in-memory lists only: never blocks on ZooKeeper. Every change of a list is announced as a
  * {@link HeartbeatEvent}, Spring Cloud's "discovery changed" signal.
  */
-public class ZookeeperDiscoveryClient implements DiscoveryClient, AutoCloseable {
+public class ZookeeperDiscoveryClient implements DiscoveryClient, DiscoveryStartup, AutoCloseable {
 
     private final Map<String, ZookeeperServiceInstances> services = new LinkedHashMap<>();
 
     private final Consumer<HeartbeatEvent> events;
 
     private final AtomicLong version = new AtomicLong();
+
+    private final Duration startupWait;
 
     /** Watchers for every service with a ZooKeeper ensemble; nothing connects before {@link #start()}. */
     public ZookeeperDiscoveryClient(Map<String, ServiceProperties> services, Consumer<HeartbeatEvent> events) {
@@ -37,6 +42,7 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, AutoCloseable 
             ZookeeperServiceInstances.Timeouts timeouts,
             Consumer<HeartbeatEvent> events) {
         this.events = events;
+        this.startupWait = timeouts.startupWait();
         services.forEach((serviceId, settings) -> {
             ZookeeperProperties zookeeper = settings.getZookeeper();
             if (zookeeper.isEnabled()) {
@@ -66,6 +72,27 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, AutoCloseable 
     @Override
     public List<String> getServices() {
         return new ArrayList<>(this.services.keySet());
+    }
+
+    @Override
+    public String source() {
+        return "zookeeper";
+    }
+
+    @Override
+    public Set<String> services() {
+        return this.services.keySet();
+    }
+
+    @Override
+    public boolean answered(String serviceId) {
+        ZookeeperServiceInstances service = this.services.get(serviceId);
+        return service == null || service.answered();
+    }
+
+    @Override
+    public Duration startupWait() {
+        return this.startupWait;
     }
 
     /** Whether the ZooKeeper connection of this service is up right now. */

@@ -12,7 +12,6 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.PathChildrenCache;
 import org.apache.curator.framework.recipes.cache.PathChildrenCacheEvent;
-import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
@@ -35,7 +34,7 @@ final class ZookeeperServiceInstances implements AutoCloseable {
     record Timeouts(Duration connection, Duration session, Duration startupWait) {
 
         static final Timeouts DEFAULT =
-                new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(2));
+                new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
     private final String serviceId;
@@ -56,8 +55,7 @@ final class ZookeeperServiceInstances implements AutoCloseable {
 
     private volatile List<ServiceInstance> instances = List.of();
 
-    /** Before the first connection, a LOST only repeats the startup WARN. */
-    private volatile boolean everConnected;
+    private final ZookeeperConnectionLog connectionLog;
 
     @SuppressWarnings(
             "deprecation") // PathChildrenCache: works with ZooKeeper servers older than 3.6, unlike CuratorCache
@@ -68,6 +66,7 @@ final class ZookeeperServiceInstances implements AutoCloseable {
         this.path = ZKPaths.makePath("/", namespace);
         this.timeouts = timeouts;
         this.onChange = onChange;
+        this.connectionLog = new ZookeeperConnectionLog(serviceId, ensemble);
         this.client = CuratorFrameworkFactory.builder()
                 .connectString(ensemble)
                 .connectionTimeoutMs((int) timeouts.connection().toMillis())
@@ -89,32 +88,42 @@ final class ZookeeperServiceInstances implements AutoCloseable {
         return this.instances;
     }
 
+    /** Whether ZooKeeper has answered once: the first complete list of children was read. */
+    boolean answered() {
+        return this.initialized.getCount() == 0;
+    }
+
     /** Whether the ZooKeeper connection is up right now. */
     boolean connected() {
         return this.client.getZookeeperClient().isConnected();
     }
 
     /**
-     * Connects and starts watching. Waits at most {@code startupWait} for the first list; when the
-     * ensemble is unreachable, logs one WARN and keeps retrying in the background.
+     * Connects and starts watching. Waits at most {@code startupWait} in all for the first complete
+     * list; without it, one WARN says whether the ensemble is unreachable or slow, and it keeps trying.
      */
     @SuppressWarnings("deprecation") // PathChildrenCache, see the constructor
     void start() {
-        this.client.getConnectionStateListenable().addListener((c, state) -> stateChanged(state));
+        this.client
+                .getConnectionStateListenable()
+                .addListener((c, state) -> this.connectionLog.changed(state, this.instances.size()));
         this.cache.getListenable().addListener((c, event) -> cacheEvent(event));
+        logger.info("service={} connecting to ZooKeeper ensemble {}", this.serviceId, this.ensemble);
         this.client.start();
         try {
             this.cache.start(PathChildrenCache.StartMode.POST_INITIALIZED_EVENT);
-            long waitMillis = this.timeouts.startupWait().toMillis();
-            boolean loaded = this.client.blockUntilConnected((int) waitMillis, TimeUnit.MILLISECONDS)
-                    && this.initialized.await(waitMillis, TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + this.timeouts.startupWait().toNanos();
+            boolean connected = this.client.blockUntilConnected(
+                    (int) this.timeouts.startupWait().toMillis(), TimeUnit.MILLISECONDS);
+            boolean loaded = connected && this.initialized.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             if (!loaded) {
                 logger.warn(
-                        "service={} ZooKeeper ensemble {} is unreachable (or {} unreadable): retrying in the background;"
+                        "service={} ZooKeeper ensemble {} {} within {}: still trying in the background;"
                                 + " requests get 503 until instances appear",
                         this.serviceId,
                         this.ensemble,
-                        this.path);
+                        connected ? "is connected but did not list " + this.path : "is unreachable",
+                        this.timeouts.startupWait());
             }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -135,10 +144,18 @@ final class ZookeeperServiceInstances implements AutoCloseable {
 
     private void cacheEvent(PathChildrenCacheEvent event) {
         switch (event.getType()) {
-            case CHILD_ADDED, CHILD_UPDATED, CHILD_REMOVED, CONNECTION_RECONNECTED -> rebuild();
+            case CHILD_ADDED, CHILD_UPDATED, CHILD_REMOVED, CONNECTION_RECONNECTED -> {
+                if (answered()) { // the first list is published whole, at INITIALIZED: never one znode of two
+                    rebuild();
+                }
+            }
             case INITIALIZED -> {
-                rebuild();
+                boolean changed = reread();
+                // first: announcing waits for bean creation, which waits here (start()): stalled startup
                 this.initialized.countDown();
+                if (changed) {
+                    this.onChange.run();
+                }
             }
             default -> {
                 // CONNECTION_SUSPENDED, CONNECTION_LOST: keep the last known instances
@@ -146,30 +163,16 @@ final class ZookeeperServiceInstances implements AutoCloseable {
         }
     }
 
-    private void stateChanged(ConnectionState state) {
-        switch (state) {
-            case LOST -> {
-                if (this.everConnected) { // before that, the startup WARN said it already
-                    logger.warn(
-                            "service={} lost ZooKeeper ensemble {}: keeping the last known {} instances until it is back",
-                            this.serviceId,
-                            this.ensemble,
-                            this.instances.size());
-                }
-            }
-            case RECONNECTED ->
-                logger.info("service={} reconnected to ZooKeeper ensemble {}", this.serviceId, this.ensemble);
-            case CONNECTED -> {
-                this.everConnected = true;
-                logger.info("service={} connected to ZooKeeper ensemble {}", this.serviceId, this.ensemble);
-            }
-            default -> logger.debug("service={} ZooKeeper connection {}", this.serviceId, state);
+    /** Re-reads the cached children; announces only when the resulting list differs. */
+    private void rebuild() {
+        if (reread()) {
+            this.onChange.run();
         }
     }
 
-    /** Re-reads the cached children; publishes only when the resulting list differs. */
+    /** Re-reads the cached children; whether the resulting list differs. */
     @SuppressWarnings("deprecation") // PathChildrenCache, see the constructor
-    private synchronized void rebuild() {
+    private synchronized boolean reread() {
         List<ChildData> children = this.cache.getCurrentData(); // sorted by path
         List<ServiceInstance> parsed = new ArrayList<>(children.size());
         Set<String> ids = new HashSet<>();
@@ -184,7 +187,7 @@ final class ZookeeperServiceInstances implements AutoCloseable {
             }
         }
         if (parsed.equals(this.instances)) {
-            return;
+            return false;
         }
         this.instances = List.copyOf(parsed);
         logger.info(
@@ -192,6 +195,6 @@ final class ZookeeperServiceInstances implements AutoCloseable {
                 this.serviceId,
                 this.path,
                 parsed.stream().map(ServiceInstance::getInstanceId).toList());
-        this.onChange.run();
+        return true;
     }
 }

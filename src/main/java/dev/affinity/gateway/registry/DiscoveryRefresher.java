@@ -25,6 +25,9 @@ import reactor.core.scheduler.Schedulers;
  */
 public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<HeartbeatEvent> {
 
+    /** Its lifecycle phase: after the discovery sources started, before the web server. */
+    public static final int PHASE = 0;
+
     private static final Logger logger = LoggerFactory.getLogger(DiscoveryRefresher.class);
 
     private final AffinityRegistry registry;
@@ -35,10 +38,23 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
 
     private final Scheduler scheduler;
 
+    private final List<DiscoveryStartup> sources;
+
     private volatile @Nullable Disposable schedule;
 
     public DiscoveryRefresher(
             AffinityRegistry registry, DiscoveryClient discovery, Duration interval, Scheduler scheduler) {
+        this(registry, discovery, interval, scheduler, List.of());
+    }
+
+    /** With the sources whose first answer may be late: a service they have not answered for yet gets no WARN here. */
+    public DiscoveryRefresher(
+            AffinityRegistry registry,
+            DiscoveryClient discovery,
+            Duration interval,
+            Scheduler scheduler,
+            List<DiscoveryStartup> sources) {
+        this.sources = List.copyOf(sources);
         this.registry = registry;
         this.discovery = discovery;
         this.interval = interval;
@@ -49,7 +65,7 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
     public void start() {
         for (AffinityService service : this.registry.services()) {
             refresh(service);
-            logStartup(service);
+            logStartup(service, unanswered(service.serviceId()));
         }
         this.schedule = Flux.interval(this.interval, this.interval, this.scheduler)
                 .onBackpressureDrop()
@@ -74,7 +90,7 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
     /** Before the web server starts (its phase is near {@code DEFAULT_PHASE}), so no request sees no instances. */
     @Override
     public int getPhase() {
-        return 0;
+        return PHASE;
     }
 
     @Override
@@ -102,9 +118,23 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
         service.snapshots().discovered(instances);
     }
 
-    private static void logStartup(AffinityService service) {
+    /** The source that has not answered for this service yet (and has said so itself), or null. */
+    private @Nullable DiscoveryStartup unanswered(String serviceId) {
+        return this.sources.stream()
+                .filter(source -> source.services().contains(serviceId) && !source.answered(serviceId))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static void logStartup(AffinityService service, @Nullable DiscoveryStartup unanswered) {
         Snapshot snapshot = service.snapshots().current();
-        if (snapshot.members().isEmpty()) {
+        if (snapshot.members().isEmpty() && unanswered != null) {
+            logger.info(
+                    "service={} mode={} instances=[] ({} has not answered yet)",
+                    service.serviceId(),
+                    ConfigNames.of(service.mode()),
+                    unanswered.source());
+        } else if (snapshot.members().isEmpty()) {
             logger.warn(
                     "affinity.services.{} has no instances in discovery (spring.cloud.discovery.client.simple."
                             + "instances.{} or your DiscoveryClient): its requests get 503 until some appear",

@@ -9,6 +9,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.P
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.setAlreadyRouted;
 
+import dev.affinity.gateway.server.DecodingFailures;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
     private Mono<Void> send(ServerWebExchange exchange, URI url) {
         Route route = exchange.getRequiredAttribute(GATEWAY_ROUTE_ATTR);
         ServerHttpRequest request = exchange.getRequest();
-        BooleanSupplier decodingFailed = DecodingFailureMarker.watch(request);
+        BooleanSupplier decodingFailed = DecodingFailures.watch(request);
         HttpHeaders filtered = this.headerFilters.request(exchange);
         boolean preserveHost = exchange.getAttributeOrDefault(PRESERVE_HOST_HEADER_ATTRIBUTE, false);
         String host = preserveHost ? request.getHeaders().getFirst(HttpHeaders.HOST) : null;

@@ -47,13 +47,6 @@ public class RoutingConfiguration {
                 properties.getStreamingMediaTypes(), new HeaderFilters(headerFilters, httpClient));
     }
 
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnBooleanProperty(name = GATEWAY_ROUTING_SWITCH, havingValue = false)
-    DecodingFailureMarker affinityDecodingFailureMarker() {
-        return new DecodingFailureMarker();
-    }
-
     /** Static: it edits bean definitions before any bean exists. */
     @Bean
     @ConditionalOnBooleanProperty(name = "affinity.routing.combined-header-filters", matchIfMissing = true)

@@ -57,6 +57,7 @@ class ConfigurationValidationTests {
                 "affinity.cookie.same-site                   | None        | affinity.cookie.same-site=None requires affinity.cookie.secure=true",
                 "affinity.services.hive.cookie.same-site     | none        | affinity.services.hive.cookie.same-site=None requires affinity.cookie.secure=true",
                 "affinity.shutdown.drain-delay               | -1s         | drain-delay",
+                "affinity.server.header-read-timeout         | 1h          | header-read-timeout",
                 "affinity.shutdown.drainDelay2               | 1s          | affinity.shutdown.draindelay2",
             })
     void shouldFailStartupNamingTheOffendingKey(String key, String value, String named) {
@@ -81,7 +82,7 @@ class ConfigurationValidationTests {
                         + "known keys under affinity.services.hive: mode, balancer, hash-on, no-fallback, cookieless-user-agents, cookie, failover, health, zookeeper",
                 "affinity.services.hive.failover.retries | 2 | affinity.services.hive.failover.retries is not a known key; "
                         + "known keys under affinity.services.hive.failover: max-attempts, backoff, non-idempotent, retry-on-5xx",
-                "affinity.cookies.secret | x | affinity.cookies.secret is not a known key; known keys under affinity: cookie, shutdown, access-log, services, discovery, routing",
+                "affinity.cookies.secret | x | affinity.cookies.secret is not a known key; known keys under affinity: cookie, shutdown, access-log, services, discovery, routing, server",
                 "affinity.access-log.enable | true | affinity.access-log.enable is not a known key; known keys under affinity.access-log: enabled",
                 "affinity.access-log.enabled | yes please | affinity.access-log.enabled must be true or false (got yes please)",
                 "affinity.routing.direct | false | affinity.routing.direct is not a known key; known keys under affinity.routing: combined-header-filters",

@@ -7,9 +7,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A Kubernetes API server stand-in: fabric8's mock server in CRUD mode (lists, watches and label
@@ -31,8 +34,11 @@ public final class KubernetesStandIn implements AutoCloseable {
     private final NamespacedKubernetesClient client;
 
     private KubernetesStandIn(int port) {
-        this.server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        this(port, new KubernetesCrudDispatcher());
+    }
+
+    private KubernetesStandIn(int port, KubernetesCrudDispatcher dispatcher) {
+        this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         this.server.init(InetAddress.getLoopbackAddress(), port);
         this.client = this.server.createClient();
     }
@@ -40,6 +46,20 @@ public final class KubernetesStandIn implements AutoCloseable {
     /** Starts the API server on a free loopback port. */
     public static KubernetesStandIn start() {
         return new KubernetesStandIn(0);
+    }
+
+    /** Starts an API server whose first list of EndpointSlices answers only after {@code delay} (a slow API server). */
+    public static KubernetesStandIn startWithSlowFirstList(Duration delay) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        return new KubernetesStandIn(0, new KubernetesCrudDispatcher() {
+            @Override
+            public MockResponse handleGet(String path) {
+                MockResponse response = super.handleGet(path);
+                return (path.contains("/endpointslices") && first.getAndSet(false))
+                        ? response.setBodyDelay(delay)
+                        : response;
+            }
+        });
     }
 
     /** Starts the API server on this loopback port (which a gateway may already be trying to reach). */

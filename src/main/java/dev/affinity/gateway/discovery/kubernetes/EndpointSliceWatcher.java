@@ -1,5 +1,7 @@
 package dev.affinity.gateway.discovery.kubernetes;
 
+import dev.affinity.gateway.registry.DiscoveryRefresher;
+import dev.affinity.gateway.registry.DiscoveryStartup;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,15 +33,17 @@ import org.springframework.context.SmartLifecycle;
  * instances), but never for an API server that fails or does not answer within {@link #START_WAIT}:
  * that one is logged once (WARN) and retried with backoff for as long as it takes; until the first
  * list, a service has no instances (its requests get 503). Losing the API server later keeps the
- * last known lists: fabric8 re-opens the watch with backoff (logging each attempt at INFO) and
+ * last known lists: fabric8 re-opens the watch with backoff (one WARN per outage, one INFO when back) and
  * relists when a watch cannot resume.
  */
-final class EndpointSliceWatcher implements SmartLifecycle, ServiceSliceWatch.Listener {
+final class EndpointSliceWatcher implements SmartLifecycle, ServiceSliceWatch.Listener, DiscoveryStartup {
 
     private static final Logger logger = LoggerFactory.getLogger(EndpointSliceWatcher.class);
 
     /** The longest startup waits for the first lists of an API server that neither answers nor fails. */
     static final Duration START_WAIT = Duration.ofSeconds(10);
+
+    private static final Executor WATCH_CHECKS = CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS);
 
     private final ApplicationEventPublisher publisher;
 
@@ -77,7 +82,8 @@ final class EndpointSliceWatcher implements SmartLifecycle, ServiceSliceWatch.Li
     }
 
     /** The gateway service ids followed. */
-    Set<String> services() {
+    @Override
+    public Set<String> services() {
         Set<String> ids = new LinkedHashSet<>();
         this.watches.forEach(watch -> ids.add(watch.serviceId()));
         return ids;
@@ -92,6 +98,7 @@ final class EndpointSliceWatcher implements SmartLifecycle, ServiceSliceWatch.Li
     public void start() {
         this.running = true;
         this.watches.forEach(ServiceSliceWatch::start);
+        checkWatches();
         CompletableFuture<?>[] settled =
                 this.watches.stream().map(watch -> watch.settled).toArray(CompletableFuture[]::new);
         try {
@@ -105,6 +112,43 @@ final class EndpointSliceWatcher implements SmartLifecycle, ServiceSliceWatch.Li
         } catch (ExecutionException ex) {
             // never completed exceptionally
         }
+    }
+
+    /** Once a second: whether each service's API server answers (fabric8 re-opens a lost watch without telling a handler). */
+    private void checkWatches() {
+        WATCH_CHECKS.execute(() -> {
+            if (this.running) {
+                this.watches.forEach(ServiceSliceWatch::check);
+                checkWatches();
+            }
+        });
+    }
+
+    /**
+     * Before {@link DiscoveryRefresher} reads the first instances (and so before the web server
+     * opens): starting waits for the first lists, so no request meets an empty service and no false
+     * "no instances" WARN is logged.
+     */
+    @Override
+    public int getPhase() {
+        return DiscoveryRefresher.PHASE - 100;
+    }
+
+    @Override
+    public String source() {
+        return "kubernetes";
+    }
+
+    @Override
+    public boolean answered(String serviceId) {
+        return this.watches.stream()
+                .filter(watch -> watch.serviceId().equals(serviceId))
+                .allMatch(ServiceSliceWatch::answered);
+    }
+
+    @Override
+    public Duration startupWait() {
+        return START_WAIT;
     }
 
     @Override

@@ -7,24 +7,18 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * The EndpointSlice informers of one gateway service, one per namespace watched (or one for all
  * namespaces), selected by the label {@code kubernetes.io/service-name}. Every event recomputes the
  * service's instances from what the informers' stores hold. A failing API server is retried for as
- * long as it takes, with fabric8's exponential backoff, and logged once per outage.
+ * long as it takes, with fabric8's exponential backoff, and logged once per outage ({@link ApiServerOutage}).
  */
 final class ServiceSliceWatch implements ResourceEventHandler<EndpointSlice> {
-
-    private static final Logger logger = LoggerFactory.getLogger(ServiceSliceWatch.class);
 
     /** The label by which the EndpointSlice controller names a slice's Service. */
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -53,13 +47,15 @@ final class ServiceSliceWatch implements ResourceEventHandler<EndpointSlice> {
 
     private final List<SharedIndexInformer<EndpointSlice>> informers = new CopyOnWriteArrayList<>();
 
-    /** Whether the API server is failing now (so its outage is logged once, not per retry). */
-    private final AtomicBoolean failing = new AtomicBoolean();
-
     /** Completes when every informer listed once, or one failed: startup waits for no more. */
     final CompletableFuture<Void> settled = new CompletableFuture<>();
 
     private final AtomicInteger synced = new AtomicInteger();
+
+    private volatile boolean answered;
+
+    /** Reports an outage of the API server once, and its end. */
+    private final ApiServerOutage outage;
 
     ServiceSliceWatch(
             KubernetesClient client,
@@ -74,6 +70,15 @@ final class ServiceSliceWatch implements ResourceEventHandler<EndpointSlice> {
         this.serviceName = serviceName;
         this.portName = portName;
         this.namespaces = namespaces;
+        this.outage = new ApiServerOutage(client, serviceId, serviceName, namespaces, () -> {
+            this.settled.complete(null); // startup waits no longer for an API server that fails
+            return listener.known(serviceId);
+        });
+    }
+
+    /** Asked once a second by the watcher: see {@link ApiServerOutage#check(boolean)}. */
+    void check() {
+        this.outage.check(this.answered);
     }
 
     String serviceId() {
@@ -89,7 +94,8 @@ final class ServiceSliceWatch implements ResourceEventHandler<EndpointSlice> {
                     .runnableInformer(0);
             informer.addEventHandler(this);
             informer.exceptionHandler((started, error) -> {
-                onFailure(namespace, error);
+                this.outage.failed(
+                        namespace == null ? "all namespaces" : "namespace " + namespace, ApiServerOutage.reason(error));
                 return true; // retry for as long as it takes, with fabric8's exponential backoff
             });
             this.informers.add(informer);
@@ -106,34 +112,18 @@ final class ServiceSliceWatch implements ResourceEventHandler<EndpointSlice> {
         this.informers.clear();
     }
 
-    private void onFailure(@Nullable String namespace, Throwable error) {
-        this.settled.complete(null);
-        if (this.failing.compareAndSet(false, true)) {
-            int known = this.listener.known(this.serviceId);
-            logger.warn(
-                    "service={} cannot list/watch EndpointSlices of Service {} in {} ({}): retrying; {}",
-                    this.serviceId,
-                    this.serviceName,
-                    namespace == null ? "all namespaces" : "namespace " + namespace,
-                    reason(error),
-                    known == 0
-                            ? "no instances known yet, its requests get 503 until some appear"
-                            : "keeping the last known " + known + " instances");
-        }
-    }
-
     private void onSynced(@Nullable String namespace) {
         recompute();
         if (this.synced.incrementAndGet() >= this.namespaces.size()) {
+            this.answered = true;
             this.settled.complete(null);
         }
-        if (this.failing.compareAndSet(true, false)) {
-            logger.warn(
-                    "service={} watching EndpointSlices of Service {} in {} again",
-                    this.serviceId,
-                    this.serviceName,
-                    namespace == null ? "all namespaces" : "namespace " + namespace);
-        }
+        this.outage.recovered();
+    }
+
+    /** Whether every informer of this service listed once. */
+    boolean answered() {
+        return this.answered;
     }
 
     private void recompute() {
@@ -146,35 +136,19 @@ final class ServiceSliceWatch implements ResourceEventHandler<EndpointSlice> {
 
     @Override
     public void onAdd(EndpointSlice slice) {
-        this.failing.set(false);
         recompute();
+        this.outage.recovered(); // events come from a list or watch that works
     }
 
     @Override
     public void onUpdate(EndpointSlice oldSlice, EndpointSlice newSlice) {
-        this.failing.set(false);
         recompute();
+        this.outage.recovered(); // events come from a list or watch that works
     }
 
     @Override
     public void onDelete(EndpointSlice slice, boolean deletedFinalStateUnknown) {
-        this.failing.set(false);
         recompute();
-    }
-
-    /** The causes, outermost first, as {@code ConnectException <- ClosedChannelException} (few have a message). */
-    static String reason(Throwable error) {
-        List<String> parts = new ArrayList<>();
-        for (Throwable cause = error; cause != null && parts.size() < 4; cause = cause.getCause()) {
-            if (!(cause instanceof CompletionException)) {
-                String message = cause.getMessage();
-                parts.add(cause.getClass().getSimpleName()
-                        + ((message == null || message.startsWith("java.")) ? "" : ": " + message));
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return String.join(" <- ", parts);
+        this.outage.recovered(); // events come from a list or watch that works
     }
 }

@@ -24,7 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The Kubernetes API server is not there when the gateway starts, comes later, then goes away: the
  * gateway starts anyway, says so once, answers 503 until instances appear, and keeps the last known
- * instances (and its clients' pins) while the API server is gone.
+ * instances (and its clients' pins) while the API server is gone. Each outage logs one WARN (its cause
+ * on one line) and one INFO when the watch is back; fabric8's stack traces stay at DEBUG.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ApiServerOutageTests {
@@ -66,7 +67,7 @@ class ApiServerOutageTests {
             }
 
             // fabric8 re-opens the lost watch with backoff; the gateway keeps what it knew meanwhile
-            await().atMost(Duration.ofSeconds(15)).until(() -> output.getOut().contains("will reconnect if possible"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(output.getOut(), WATCH_FAILS) == 2);
             assertThat(gateway.getBean(EndpointSliceDiscoveryClient.class).getInstances("hive"))
                     .hasSize(2);
             HttpResponse<String> during = client.get("/hive/during-outage");
@@ -75,7 +76,29 @@ class ApiServerOutageTests {
             assertThat(CookieClient.setCookie(during, COOKIE)).isEmpty();
             assertThat(new CookieClient(port).get("/hive/new-client").statusCode())
                     .isEqualTo(200);
+
+            try (KubernetesStandIn cluster = KubernetesStandIn.startOn(apiPort)) {
+                cluster.ready(pod0);
+                cluster.ready(pod1);
+                await().atMost(Duration.ofSeconds(20)).until(() -> count(output.getOut(), WATCH_BACK) == 2);
+            }
+            // each outage: one WARN with its cause on one line, one INFO when back; no library stack traces
+            String out = output.getOut();
+            assertThat(count(out, WATCH_FAILS)).isEqualTo(2);
+            assertThat(out.lines().filter(line -> line.contains(WATCH_FAILS)))
+                    .allSatisfy(line -> assertThat(line).contains(" WARN ").containsPattern("\\(.+\\): retrying"));
+            assertThat(out.lines().filter(line -> line.contains(WATCH_BACK)))
+                    .allSatisfy(line -> assertThat(line).contains(" INFO "));
+            assertThat(out).doesNotContain("\tat io.fabric8").doesNotContain("Queued close did not succeed");
         }
+    }
+
+    static final String WATCH_FAILS = "cannot list/watch EndpointSlices of Service hive-svc";
+
+    static final String WATCH_BACK = "watching EndpointSlices of Service hive-svc again";
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
 
     private static int freeLoopbackPort() throws IOException {

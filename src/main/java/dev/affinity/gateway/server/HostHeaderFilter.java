@@ -1,0 +1,80 @@
+package dev.affinity.gateway.server;
+
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+
+/**
+ * RFC 9112 section 3.2: an HTTP/1.1 request without a {@code Host} header, and any request with
+ * more than one, gets {@code 400} with a one-line reason, before any routing, on every route. Netty
+ * accepts both; a backend or a routing rule could read a different host than the gateway did.
+ */
+final class HostHeaderFilter implements WebFilter, Ordered {
+
+    private static final Logger logger = LoggerFactory.getLogger(HostHeaderFilter.class);
+
+    private static final MediaType TEXT_PLAIN_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String reason = reason(exchange.getRequest());
+        if (reason == null) {
+            return chain.filter(exchange);
+        }
+        if (logger.isDebugEnabled()) {
+            logger.debug("400 to {}: {}", exchange.getRequest().getRemoteAddress(), reason);
+        }
+        ServerHttpResponse response = exchange.getResponse();
+        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setStatusCode(HttpStatus.BAD_REQUEST);
+        HttpHeaders headers = response.getHeaders();
+        headers.setContentType(TEXT_PLAIN_UTF8);
+        headers.setContentLength(body.length);
+        headers.setConnection("close");
+        return response.writeWith(
+                Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+    }
+
+    /** Why the request is refused, or {@code null} when its Host header is fine. */
+    static @Nullable String reason(ServerHttpRequest request) {
+        List<String> hosts = request.getHeaders().get(HttpHeaders.HOST);
+        int count = (hosts == null) ? 0 : hosts.size();
+        if (count == 1) {
+            return null;
+        }
+        if (count > 1) {
+            return "Bad request: more than one Host header";
+        }
+        return http11(request) ? "Bad request: an HTTP/1.1 request needs a Host header" : null;
+    }
+
+    private static boolean http11(ServerHttpRequest request) {
+        try {
+            HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+            return HttpVersion.HTTP_1_1.equals(nativeRequest.version());
+        } catch (IllegalArgumentException | ClassCastException ex) {
+            return false; // not Reactor Netty (a test exchange): nothing to check
+        }
+    }
+
+    /** First of all web filters: nothing routes, logs or observes a request that is refused here. */
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+}
