@@ -1,12 +1,12 @@
 package dev.affinity.gateway;
 
-import dev.affinity.gateway.balancer.AffinityBalancers;
+import dev.affinity.gateway.balancer.AffinityBalancerRegistry;
 import dev.affinity.gateway.balancer.AffinityLoadBalancerClientConfiguration;
 import dev.affinity.gateway.config.AffinityMode;
 import dev.affinity.gateway.config.AffinityProperties;
 import dev.affinity.gateway.config.ServiceCookieProperties;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
-import dev.affinity.gateway.cookie.CookieKeys;
+import dev.affinity.gateway.cookie.CookieKeyFactory;
 import dev.affinity.gateway.cookie.CookieValues;
 import dev.affinity.gateway.filter.AffinityCookieHeadersFilter;
 import dev.affinity.gateway.filter.AffinityFilter;
@@ -40,7 +40,7 @@ public class AffinityConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public CookieValues affinityCookieValues(AffinityProperties properties) {
-        return CookieKeys.from(properties.getCookie());
+        return CookieKeyFactory.from(properties.getCookie());
     }
 
     @Bean
@@ -82,8 +82,8 @@ public class AffinityConfiguration {
     /** One balancer per affinity service, shared by the affinity filter and Spring Cloud LoadBalancer. */
     @Bean
     @ConditionalOnMissingBean
-    public AffinityBalancers affinityBalancers(AffinityRegistry registry) {
-        return new AffinityBalancers(registry);
+    public AffinityBalancerRegistry affinityBalancers(AffinityRegistry registry) {
+        return new AffinityBalancerRegistry(registry);
     }
 
     @Bean
@@ -121,7 +121,7 @@ public class AffinityConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public AffinityFilter affinityFilter(AffinityBalancers balancers, AffinityCookieWriter cookieWriter) {
+    public AffinityFilter affinityFilter(AffinityBalancerRegistry balancers, AffinityCookieWriter cookieWriter) {
         return new AffinityFilter(balancers, cookieWriter);
     }
 }

@@ -20,7 +20,7 @@ public class AffinityLoadBalancerClientConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ReactorLoadBalancer<ServiceInstance> reactorServiceInstanceLoadBalancer(
-            Environment environment, LoadBalancerClientFactory clientFactory, AffinityBalancers balancers) {
+            Environment environment, LoadBalancerClientFactory clientFactory, AffinityBalancerRegistry balancers) {
         String serviceId = environment.getRequiredProperty(LoadBalancerClientFactory.PROPERTY_NAME);
         AffinityLoadBalancer affinity = balancers.of(serviceId);
         if (affinity != null) {

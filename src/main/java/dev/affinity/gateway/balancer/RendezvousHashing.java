@@ -1,6 +1,6 @@
 package dev.affinity.gateway.balancer;
 
-import dev.affinity.gateway.cookie.InstanceKeys;
+import dev.affinity.gateway.cookie.InstanceKeyPolicy;
 import dev.affinity.gateway.registry.InstanceState;
 import dev.affinity.gateway.registry.Snapshot;
 import java.nio.charset.StandardCharsets;
@@ -66,8 +66,8 @@ final class RendezvousHashing {
         if (current.snapshot != snapshot) {
             long[] seeds = new long[snapshot.members().size()];
             for (int i = 0; i < seeds.length; i++) {
-                seeds[i] = mix(
-                        hash(InstanceKeys.cookieKey(snapshot.members().get(i).instance())));
+                seeds[i] = mix(hash(
+                        InstanceKeyPolicy.cookieKey(snapshot.members().get(i).instance())));
             }
             current = new Weights(snapshot, seeds);
             this.weights = current; // a race rebuilds the same values twice: harmless

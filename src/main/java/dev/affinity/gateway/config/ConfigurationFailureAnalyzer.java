@@ -53,7 +53,7 @@ public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<BindEx
         }
         if (cause.getCause() instanceof BindValidationException invalid) {
             return new FailureAnalysis(
-                    String.join(System.lineSeparator(), InvalidValues.describe(invalid.getValidationErrors())),
+                    String.join(System.lineSeparator(), InvalidValueCheck.describe(invalid.getValidationErrors())),
                     "Correct the value in your configuration. " + DOCS,
                     cause);
         }
@@ -85,7 +85,7 @@ public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<BindEx
         } else {
             rule = "cannot be read as " + type.getSimpleName();
         }
-        String key = InvalidValues.key(writtenPath(property));
+        String key = InvalidValueCheck.key(writtenPath(property));
         String value = key.contains("secret") ? "" : " (got " + property.getValue() + ")";
         return key + " " + rule + value + origin(property);
     }
@@ -94,11 +94,11 @@ public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<BindEx
     static String unknownKey(ConfigurationProperty property) {
         List<String> path = writtenPath(property);
         List<String> known = new ArrayList<>();
-        KnownKeys.typeAt(path, known);
-        String parent = InvalidValues.key(known);
-        var parentType = KnownKeys.typeAt(known, new ArrayList<>());
-        List<String> keys = (parentType != null) ? KnownKeys.of(parentType) : List.of();
-        String text = InvalidValues.key(path) + " is not a known key; "
+        KnownKeyCheck.typeAt(path, known);
+        String parent = InvalidValueCheck.key(known);
+        var parentType = KnownKeyCheck.typeAt(known, new ArrayList<>());
+        List<String> keys = (parentType != null) ? KnownKeyCheck.of(parentType) : List.of();
+        String text = InvalidValueCheck.key(path) + " is not a known key; "
                 + (keys.isEmpty()
                         ? parent + " takes a value, not nested keys"
                         : "known keys under " + parent + ": " + String.join(", ", keys));

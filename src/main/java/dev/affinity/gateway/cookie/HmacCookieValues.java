@@ -52,12 +52,12 @@ public final class HmacCookieValues implements CookieValues {
 
     @Override
     public String current(String serviceId, ServiceInstance instance) {
-        return sign(this.current, serviceId + InstanceKeys.cookieKey(instance));
+        return sign(this.current, serviceId + InstanceKeyPolicy.cookieKey(instance));
     }
 
     @Override
     public List<String> previous(String serviceId, ServiceInstance instance) {
-        String message = serviceId + InstanceKeys.cookieKey(instance);
+        String message = serviceId + InstanceKeyPolicy.cookieKey(instance);
         return this.previous.stream().map(key -> sign(key, message)).toList();
     }
 

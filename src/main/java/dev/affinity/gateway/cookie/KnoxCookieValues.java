@@ -29,7 +29,7 @@ public final class KnoxCookieValues implements CookieValues {
 
     @Override
     public String current(String serviceId, ServiceInstance instance) {
-        String url = InstanceKeys.knoxUrl(instance);
+        String url = InstanceKeyPolicy.knoxUrl(instance);
         if (url == null) {
             throw new IllegalArgumentException(missing(serviceId, instance));
         }
@@ -43,18 +43,18 @@ public final class KnoxCookieValues implements CookieValues {
 
     @Override
     public boolean accepts(String serviceId, ServiceInstance instance) {
-        if (InstanceKeys.knoxUrl(instance) != null) {
+        if (InstanceKeyPolicy.knoxUrl(instance) != null) {
             return true;
         }
-        if (this.warned.add(serviceId + " " + InstanceKeys.cookieKey(instance))) {
+        if (this.warned.add(serviceId + " " + InstanceKeyPolicy.cookieKey(instance))) {
             logger.warn("{}: it is left out of the service until it has one", missing(serviceId, instance));
         }
         return false;
     }
 
     static String missing(String serviceId, ServiceInstance instance) {
-        return "affinity.cookie.hash is knox-sha256, but instance " + InstanceKeys.id(instance) + " of service "
-                + serviceId + " has no metadata '" + InstanceKeys.KNOX_URL_METADATA
+        return "affinity.cookie.hash is knox-sha256, but instance " + InstanceKeyPolicy.id(instance) + " of service "
+                + serviceId + " has no metadata '" + InstanceKeyPolicy.KNOX_URL_METADATA
                 + "' (the exact URL Knox hashed, e.g. http://host:10001/cliservice)";
     }
 

@@ -1,6 +1,6 @@
 package dev.affinity.gateway.discovery;
 
-import dev.affinity.gateway.cookie.InstanceKeys;
+import dev.affinity.gateway.cookie.InstanceKeyPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -69,7 +69,7 @@ final class HiveServer2Znode {
         String serverUri = pairs(znodeName).get(SERVER_URI);
         String instanceId = (serverUri != null && !serverUri.isBlank()) ? serverUri : host + ":" + port;
         return new DefaultServiceInstance(
-                instanceId, serviceId, host, portNumber, secure, Map.of(InstanceKeys.KNOX_URL_METADATA, knoxUrl));
+                instanceId, serviceId, host, portNumber, secure, Map.of(InstanceKeyPolicy.KNOX_URL_METADATA, knoxUrl));
     }
 
     /**

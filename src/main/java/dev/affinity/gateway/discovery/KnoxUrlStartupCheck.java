@@ -4,7 +4,7 @@ import dev.affinity.gateway.config.AffinityMode;
 import dev.affinity.gateway.config.AffinityProperties;
 import dev.affinity.gateway.config.CookieHash;
 import dev.affinity.gateway.config.ServiceProperties;
-import dev.affinity.gateway.cookie.InstanceKeys;
+import dev.affinity.gateway.cookie.InstanceKeyPolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -54,11 +54,12 @@ public class KnoxUrlStartupCheck implements SmartInitializingSingleton {
             }
             for (int i = 0; i < instances.size(); i++) {
                 InstanceProperties instance = instances.get(i);
-                String url = instance.getMetadata().get(InstanceKeys.KNOX_URL_METADATA);
+                String url = instance.getMetadata().get(InstanceKeyPolicy.KNOX_URL_METADATA);
                 if (url == null || url.isBlank()) {
                     throw new IllegalStateException("affinity.cookie.hash is knox-sha256, but instance "
                             + describe(instance) + " of service " + serviceId + " has no "
-                            + SIMPLE_INSTANCES + serviceId + "[" + i + "].metadata." + InstanceKeys.KNOX_URL_METADATA
+                            + SIMPLE_INSTANCES + serviceId + "[" + i + "].metadata."
+                            + InstanceKeyPolicy.KNOX_URL_METADATA
                             + ": set it to the exact URL of this instance in the Knox topology"
                             + " (e.g. http://hs2-a:10001/cliservice), or Knox's cookies for it can never match");
                 }

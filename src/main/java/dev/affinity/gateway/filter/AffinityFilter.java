@@ -4,7 +4,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.addOriginalRequestUrl;
 
-import dev.affinity.gateway.balancer.AffinityBalancers;
+import dev.affinity.gateway.balancer.AffinityBalancerRegistry;
 import dev.affinity.gateway.balancer.AffinityLoadBalancer;
 import dev.affinity.gateway.balancer.AffinityResponse;
 import dev.affinity.gateway.balancer.Choice;
@@ -48,11 +48,11 @@ public class AffinityFilter implements GlobalFilter, Ordered {
 
     private static final Logger logger = LoggerFactory.getLogger(AffinityFilter.class);
 
-    private final AffinityBalancers balancers;
+    private final AffinityBalancerRegistry balancers;
 
     private final AffinityCookieWriter cookies;
 
-    public AffinityFilter(AffinityBalancers balancers, AffinityCookieWriter cookies) {
+    public AffinityFilter(AffinityBalancerRegistry balancers, AffinityCookieWriter cookies) {
         this.balancers = balancers;
         this.cookies = cookies;
     }
@@ -82,7 +82,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         ReplayableBody body = ReplayableBody.hasBody(request)
                 ? new ReplayableBody(request, exchange.getResponse().bufferFactory())
                 : null;
-        long hashKey = ClientKeys.of(service, pin, cookieless, exchange.getRequest(), this.cookies);
+        long hashKey = ClientKeyPolicy.of(service, pin, cookieless, exchange.getRequest(), this.cookies);
         Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless, body, hashKey);
         exchange.getAttributes().put(Attempts.ATTRIBUTE, attempts);
         ServerWebExchange routed =
@@ -100,7 +100,8 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         Snapshot.Member member = choice.member();
         if (member == null) {
             finish(exchange, attempts, null);
-            return PlainResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, Reasons.unavailable(attempts));
+            return PlainResponseWriter.write(
+                    exchange, HttpStatus.SERVICE_UNAVAILABLE, FailureMessage.unavailable(attempts));
         }
         attempts.started(choice, member);
         route(exchange, attempts.loadBalancedUrl, new AffinityResponse(choice));
@@ -163,7 +164,8 @@ public class AffinityFilter implements GlobalFilter, Ordered {
             return Mono.empty();
         }
         finish(exchange, attempts, null);
-        return PlainResponses.write(exchange, Reasons.failureStatus(error), Reasons.failure(attempts, error));
+        return PlainResponseWriter.write(
+                exchange, FailureMessage.failureStatus(error), FailureMessage.failure(attempts, error));
     }
 
     /** Records the finished request at one place and pins the client to the instance that answered. */

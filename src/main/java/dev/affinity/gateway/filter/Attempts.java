@@ -42,7 +42,7 @@ final class Attempts implements AffinityRouting {
 
     private boolean pinned;
 
-    /** {@code balancer: hash}: the client's key ({@link ClientKeys}), or {@code NO_HASH_KEY}. */
+    /** {@code balancer: hash}: the client's key ({@link ClientKeyPolicy}), or {@code NO_HASH_KEY}. */
     final long hashKey;
 
     // created on the first failure only: most requests never fail
@@ -190,7 +190,7 @@ final class Attempts implements AffinityRouting {
     /** The finished request, as counted. */
     RequestOutcome outcome(@Nullable InstanceState served) {
         boolean hashKeyMissing = this.hashKey == AffinityRequest.NO_HASH_KEY
-                && ClientKeys.needed(this.service, this.pin, this.cookieless);
+                && ClientKeyPolicy.needed(this.service, this.pin, this.cookieless);
         return new RequestOutcome(
                 served, this.decision, this.movedFrom, this.pin.rejected(), this.pin.repeated(), hashKeyMissing);
     }

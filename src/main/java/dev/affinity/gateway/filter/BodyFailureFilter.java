@@ -41,7 +41,7 @@ public class BodyFailureFilter implements GlobalFilter, Ordered {
                         attempts.service.serviceId(),
                         error.getClass().getSimpleName());
             }
-            return PlainResponses.write(
+            return PlainResponseWriter.write(
                     exchange,
                     HttpStatus.BAD_GATEWAY,
                     "Service '" + attempts.service.serviceId() + "': the instance failed while answering");

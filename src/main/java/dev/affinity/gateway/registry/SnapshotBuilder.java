@@ -1,7 +1,7 @@
 package dev.affinity.gateway.registry;
 
 import dev.affinity.gateway.cookie.CookieValues;
-import dev.affinity.gateway.cookie.InstanceKeys;
+import dev.affinity.gateway.cookie.InstanceKeyPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,14 +41,15 @@ final class SnapshotBuilder {
         Map<String, Snapshot.CookieMatch> byCookie = new HashMap<>();
         Map<String, InstanceState> seen = new HashMap<>();
         for (ServiceInstance instance : discovered) {
-            String key = InstanceKeys.cookieKey(instance);
+            String key = InstanceKeyPolicy.cookieKey(instance);
             if (seen.containsKey(key)) {
                 continue; // the same instance listed twice: keep the first
             }
             if (!this.cookieValues.accepts(this.serviceId, instance)) {
                 continue; // e.g. knox-sha256 without knox-url: no cookie could ever name it
             }
-            InstanceState state = this.states.computeIfAbsent(key, k -> new InstanceState(InstanceKeys.id(instance)));
+            InstanceState state =
+                    this.states.computeIfAbsent(key, k -> new InstanceState(InstanceKeyPolicy.id(instance)));
             seen.put(key, state);
             Snapshot.Member member = member(state, instance);
             members.add(member);

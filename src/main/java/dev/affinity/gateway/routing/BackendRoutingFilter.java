@@ -9,7 +9,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.P
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.setAlreadyRouted;
 
-import dev.affinity.gateway.server.DecodingFailures;
+import dev.affinity.gateway.server.DecodingFailureHandler;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
 import java.time.Duration;
@@ -54,11 +54,11 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
 
     private final HttpClient client;
 
-    private final HeaderFilters headerFilters;
+    private final HeaderFilterChain headerFilters;
 
-    private final RouteTimeouts timeouts;
+    private final RouteTimeoutPolicy timeouts;
 
-    BackendRoutingFilter(HttpClient client, HeaderFilters headerFilters, RouteTimeouts timeouts) {
+    BackendRoutingFilter(HttpClient client, HeaderFilterChain headerFilters, RouteTimeoutPolicy timeouts) {
         this.client = timeouts.withGlobalConnectTimeout(client);
         this.headerFilters = headerFilters;
         this.timeouts = timeouts;
@@ -85,7 +85,7 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
     private Mono<Void> send(ServerWebExchange exchange, URI url) {
         Route route = exchange.getRequiredAttribute(GATEWAY_ROUTE_ATTR);
         ServerHttpRequest request = exchange.getRequest();
-        BooleanSupplier decodingFailed = DecodingFailures.watch(request);
+        BooleanSupplier decodingFailed = DecodingFailureHandler.watch(request);
         HttpHeaders filtered = this.headerFilters.request(exchange);
         boolean preserveHost = exchange.getAttributeOrDefault(PRESERVE_HOST_HEADER_ATTRIBUTE, false);
         String host = preserveHost ? request.getHeaders().getFirst(HttpHeaders.HOST) : null;
@@ -95,7 +95,7 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
                 .uri(url.toASCIIString())
                 .send((backendRequest, outbound) -> {
                     this.headerFilters.write(filtered, backendRequest.requestHeaders(), host);
-                    return outbound.send(RequestBodies.forward(request, decodingFailed, outbound));
+                    return outbound.send(RequestBodyForwarder.forward(request, decodingFailed, outbound));
                 })
                 .responseConnection((backendResponse, connection) -> {
                     exchange.getAttributes().put(CLIENT_RESPONSE_ATTR, backendResponse);

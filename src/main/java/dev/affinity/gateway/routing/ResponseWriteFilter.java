@@ -38,9 +38,9 @@ public class ResponseWriteFilter implements GlobalFilter, Ordered {
 
     private final List<MediaType> streamingMediaTypes;
 
-    private final HeaderFilters headerFilters;
+    private final HeaderFilterChain headerFilters;
 
-    ResponseWriteFilter(List<MediaType> streamingMediaTypes, HeaderFilters headerFilters) {
+    ResponseWriteFilter(List<MediaType> streamingMediaTypes, HeaderFilterChain headerFilters) {
         this.streamingMediaTypes = List.copyOf(streamingMediaTypes);
         this.headerFilters = headerFilters;
     }

@@ -33,7 +33,7 @@ public class RoutingConfiguration {
             HttpClientProperties properties,
             ObjectProvider<List<HttpHeadersFilter>> headerFilters) {
         return new BackendRoutingFilter(
-                httpClient, new HeaderFilters(headerFilters, httpClient), new RouteTimeouts(properties));
+                httpClient, new HeaderFilterChain(headerFilters, httpClient), new RouteTimeoutPolicy(properties));
     }
 
     @Bean
@@ -44,7 +44,7 @@ public class RoutingConfiguration {
             HttpClient httpClient,
             ObjectProvider<List<HttpHeadersFilter>> headerFilters) {
         return new ResponseWriteFilter(
-                properties.getStreamingMediaTypes(), new HeaderFilters(headerFilters, httpClient));
+                properties.getStreamingMediaTypes(), new HeaderFilterChain(headerFilters, httpClient));
     }
 
     /** Static: it edits bean definitions before any bean exists. */

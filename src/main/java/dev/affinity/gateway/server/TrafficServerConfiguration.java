@@ -23,7 +23,7 @@ public class TrafficServerConfiguration {
     /** One short DEBUG line, not a multi-line WARN, per request Netty cannot decode. */
     @Bean
     public NettyServerCustomizer affinityDecodingFailures() {
-        return server -> server.doOnChannelInit((observer, channel, remote) -> DecodingFailures.install(channel));
+        return server -> server.doOnChannelInit((observer, channel, remote) -> DecodingFailureHandler.install(channel));
     }
 
     @Bean

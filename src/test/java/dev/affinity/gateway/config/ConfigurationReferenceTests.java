@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * docs/CONFIGURATION.md cannot drift from the code: every {@code affinity.*} key in the metadata the
  * configuration processor generates is a row there with its default, and every {@code affinity.*}
  * row is a key. The processor cannot describe a map's values, so {@code affinity.services.<id>.*}
- * comes from the service classes by the rule startup validation uses ({@link KnownKeys}).
+ * comes from the service classes by the rule startup validation uses ({@link KnownKeyCheck}).
  */
 class ConfigurationReferenceTests {
 
@@ -86,8 +86,8 @@ class ConfigurationReferenceTests {
 
     /** The keys under {@code path} with the defaults of a new {@link ServiceProperties}. */
     static void serviceKeys(List<String> path, Map<String, @Nullable Object> keys) {
-        ResolvableType type = KnownKeys.typeAt(path, new ArrayList<>());
-        List<String> children = KnownKeys.of(type);
+        ResolvableType type = KnownKeyCheck.typeAt(path, new ArrayList<>());
+        List<String> children = KnownKeyCheck.of(type);
         if (children.isEmpty()) {
             List<String> property = path.subList(2, path.size());
             String camel = String.join(

@@ -55,7 +55,7 @@ class CookieValuesTests {
     void shouldUseTheConfiguredInstanceIdAsTheInstanceKey() {
         DefaultServiceInstance named = new DefaultServiceInstance("hs2-a", "hive", "node1", 10001, false);
         HmacCookieValues values = new HmacCookieValues(KEY, List.of());
-        assertThat(InstanceKeys.cookieKey(named)).isEqualTo("hs2-a");
+        assertThat(InstanceKeyPolicy.cookieKey(named)).isEqualTo("hs2-a");
         assertThat(values.current("hive", named)).isNotEqualTo(values.current("hive", this.node1));
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
-import dev.affinity.gateway.balancer.AffinityBalancers;
+import dev.affinity.gateway.balancer.AffinityBalancerRegistry;
 import dev.affinity.gateway.balancer.AffinityResponse;
 import dev.affinity.gateway.config.CookieProperties;
 import dev.affinity.gateway.config.ServiceProperties;
@@ -48,7 +48,7 @@ class AffinityFilterTests {
     final AffinityService service = new AffinityService("hive", this.settings, COOKIE, this.owner);
 
     final AffinityFilter filter = new AffinityFilter(
-            new AffinityBalancers(new AffinityRegistry(List.of(this.service))),
+            new AffinityBalancerRegistry(new AffinityRegistry(List.of(this.service))),
             new AffinityCookieWriter(new CookieProperties()));
 
     final InstanceState a = TestOwners.state(this.owner, "a");

@@ -21,7 +21,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  *       hashed, without building a string.
  * </ul>
  */
-final class ClientKeys {
+final class ClientKeyPolicy {
 
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
 
@@ -29,7 +29,7 @@ final class ClientKeys {
 
     private static final String BASIC = "Basic ";
 
-    private ClientKeys() {}
+    private ClientKeyPolicy() {}
 
     /**
      * Whether this request is placed by its key: the balancer is hash and the client is not pinned
@@ -54,7 +54,7 @@ final class ClientKeys {
         return switch (on.source()) {
             case HEADER -> text(headers.getFirst(String.valueOf(on.header())), 0, Integer.MAX_VALUE);
             case BASIC_USER -> basicUser(headers.getFirst(HttpHeaders.AUTHORIZATION));
-            case CLIENT_ADDRESS -> ClientAddresses.key(request, cookies);
+            case CLIENT_ADDRESS -> ClientAddressPolicy.key(request, cookies);
         };
     }
 

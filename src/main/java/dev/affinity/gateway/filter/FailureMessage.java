@@ -3,9 +3,9 @@ package dev.affinity.gateway.filter;
 import org.springframework.http.HttpStatus;
 
 /** The one-line reasons the gateway answers with when no instance could serve; nothing about backends leaks. */
-final class Reasons {
+final class FailureMessage {
 
-    private Reasons() {}
+    private FailureMessage() {}
 
     /** No instance was chosen at all (503). */
     static String unavailable(Attempts attempts) {

@@ -16,9 +16,9 @@ import reactor.netty.NettyOutbound;
  * chunk size, a connection lost mid-body) fails the stream; the backend connection is then closed
  * before the request is complete, so the backend never takes a half-decoded body for a whole one.
  */
-final class RequestBodies {
+final class RequestBodyForwarder {
 
-    private RequestBodies() {}
+    private RequestBodyForwarder() {}
 
     /**
      * @param request the client's request
@@ -26,7 +26,7 @@ final class RequestBodies {
      */
     static Flux<ByteBuf> forward(ServerHttpRequest request, BooleanSupplier decodingFailed, NettyOutbound outbound) {
         return request.getBody()
-                .map(RequestBodies::byteBuf)
+                .map(RequestBodyForwarder::byteBuf)
                 .concatWith(Mono.defer(() -> decodingFailed.getAsBoolean()
                         ? Mono.error(new IllegalStateException("The request body failed to decode"))
                         : Mono.empty()))

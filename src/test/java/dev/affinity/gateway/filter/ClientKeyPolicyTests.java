@@ -17,7 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 /** The hash-on keys: what counts as the same client, and what counts as no key. */
-class ClientKeysTests {
+class ClientKeyPolicyTests {
 
     final AffinityCookieWriter trusting =
             new AffinityCookieWriter(new CookieProperties(), Map.of(), TrustedProxies.from("10\\.0\\.0\\.\\d+"));
@@ -30,15 +30,17 @@ class ClientKeysTests {
 
     @Test
     void shouldKeyBasicCredentialsByTheUserNameAlone() {
-        long alice = ClientKeys.basicUser(basic("alice:secret"));
+        long alice = ClientKeyPolicy.basicUser(basic("alice:secret"));
         assertThat(alice).isNotEqualTo(AffinityRequest.NO_HASH_KEY);
-        assertThat(ClientKeys.basicUser(basic("alice:another password"))).isEqualTo(alice);
-        assertThat(ClientKeys.basicUser(basic("alice:"))).isEqualTo(alice);
-        assertThat(ClientKeys.basicUser("basic " + basic("alice:x").substring(6)))
+        assertThat(ClientKeyPolicy.basicUser(basic("alice:another password"))).isEqualTo(alice);
+        assertThat(ClientKeyPolicy.basicUser(basic("alice:"))).isEqualTo(alice);
+        assertThat(ClientKeyPolicy.basicUser("basic " + basic("alice:x").substring(6)))
                 .isEqualTo(alice);
-        assertThat(ClientKeys.basicUser(basic("bob:secret"))).isNotEqualTo(alice);
-        assertThat(ClientKeys.basicUser(basic("älice:x"))).isNotEqualTo(alice).isNotZero();
-        assertThat(ClientKeys.text("alice", 0, 5))
+        assertThat(ClientKeyPolicy.basicUser(basic("bob:secret"))).isNotEqualTo(alice);
+        assertThat(ClientKeyPolicy.basicUser(basic("älice:x")))
+                .isNotEqualTo(alice)
+                .isNotZero();
+        assertThat(ClientKeyPolicy.text("alice", 0, 5))
                 .as("the same hash as the text")
                 .isEqualTo(alice);
     }
@@ -49,14 +51,14 @@ class ClientKeysTests {
             value = {"null", "Bearer abc", "Basic", "Basic !!!!", "Basic YWxpY2U=", "Basic OnNlY3JldA=="})
     void shouldHaveNoKeyWithoutAUserName(String authorization) {
         // none, another scheme, nothing, not base64, "alice" without a colon, ":secret"
-        assertThat(ClientKeys.basicUser(authorization)).isEqualTo(AffinityRequest.NO_HASH_KEY);
+        assertThat(ClientKeyPolicy.basicUser(authorization)).isEqualTo(AffinityRequest.NO_HASH_KEY);
     }
 
     @Test
     void shouldKeyATrimmedTextAndHaveNoKeyForABlankOne() {
-        assertThat(ClientKeys.text(" tenant-1 ", 0, 100)).isEqualTo(ClientKeys.text("tenant-1", 0, 8));
-        assertThat(ClientKeys.text("  ", 0, 2)).isEqualTo(AffinityRequest.NO_HASH_KEY);
-        assertThat(ClientKeys.text(null, 0, 1)).isEqualTo(AffinityRequest.NO_HASH_KEY);
+        assertThat(ClientKeyPolicy.text(" tenant-1 ", 0, 100)).isEqualTo(ClientKeyPolicy.text("tenant-1", 0, 8));
+        assertThat(ClientKeyPolicy.text("  ", 0, 2)).isEqualTo(AffinityRequest.NO_HASH_KEY);
+        assertThat(ClientKeyPolicy.text(null, 0, 1)).isEqualTo(AffinityRequest.NO_HASH_KEY);
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -69,24 +71,25 @@ class ClientKeysTests {
                 "Forwarded       | proto=http;For=\"192.0.2.7:4711\"",
             })
     void shouldTakeTheFirstForwardedHopOnlyFromATrustedProxy(String header, String value) {
-        long client = ClientKeys.text("192.0.2.7", 0, 9);
+        long client = ClientKeyPolicy.text("192.0.2.7", 0, 9);
         MockServerHttpRequest viaProxy = MockServerHttpRequest.get("/")
                 .remoteAddress(new InetSocketAddress("10.0.0.5", 40000))
                 .header(header, value)
                 .build();
 
-        assertThat(ClientAddresses.key(viaProxy, this.trusting)).isEqualTo(client);
-        assertThat(ClientAddresses.key(viaProxy, this.trustingNobody))
+        assertThat(ClientAddressPolicy.key(viaProxy, this.trusting)).isEqualTo(client);
+        assertThat(ClientAddressPolicy.key(viaProxy, this.trustingNobody))
                 .as("anyone can send forwarded headers: without a trusted proxy, the peer")
-                .isEqualTo(ClientKeys.text("10.0.0.5", 0, 8));
+                .isEqualTo(ClientKeyPolicy.text("10.0.0.5", 0, 8));
     }
 
     @Test
     void shouldCutTheBracketsAndPortOfAnIpv6ForwardedFor() {
-        assertThat(ClientAddresses.forwardedFor("for=\"[2001:db8:cafe::17]:4711\""))
-                .isEqualTo(ClientKeys.text("2001:db8:cafe::17", 0, 100));
-        assertThat(ClientAddresses.forwardedFor("for=unknown;by=x")).isEqualTo(ClientKeys.text("unknown", 0, 7));
-        assertThat(ClientAddresses.forwardedFor("by=10.0.0.1")).isEqualTo(AffinityRequest.NO_HASH_KEY);
+        assertThat(ClientAddressPolicy.forwardedFor("for=\"[2001:db8:cafe::17]:4711\""))
+                .isEqualTo(ClientKeyPolicy.text("2001:db8:cafe::17", 0, 100));
+        assertThat(ClientAddressPolicy.forwardedFor("for=unknown;by=x"))
+                .isEqualTo(ClientKeyPolicy.text("unknown", 0, 7));
+        assertThat(ClientAddressPolicy.forwardedFor("by=10.0.0.1")).isEqualTo(AffinityRequest.NO_HASH_KEY);
     }
 
     @Test
@@ -95,6 +98,6 @@ class ClientKeysTests {
                 .remoteAddress(new InetSocketAddress("10.0.0.5", 40000))
                 .header(HttpHeaders.USER_AGENT, "x")
                 .build();
-        assertThat(ClientAddresses.key(direct, this.trusting)).isEqualTo(ClientKeys.text("10.0.0.5", 0, 8));
+        assertThat(ClientAddressPolicy.key(direct, this.trusting)).isEqualTo(ClientKeyPolicy.text("10.0.0.5", 0, 8));
     }
 }

@@ -25,11 +25,11 @@ import org.springframework.validation.ObjectError;
  * ({@code backoff must be ...} in {@code affinity.services.<id>.failover}); they become full keys
  * here. Secrets are shown as their length in bytes, never as their value.
  */
-final class InvalidValues {
+final class InvalidValueCheck {
 
     private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z0-9-]*");
 
-    private InvalidValues() {}
+    private InvalidValueCheck() {}
 
     static List<String> describe(ValidationErrors errors) {
         Stream<String> lines = errors.getAllErrors().stream()
@@ -47,11 +47,11 @@ final class InvalidValues {
         List<String> path = elements(error.getField());
         List<String> object = path.subList(0, path.size() - 1);
         String last = path.get(path.size() - 1);
-        ResolvableType type = KnownKeys.typeAt(object, new ArrayList<>());
-        List<String> keys = (type != null) ? KnownKeys.of(type) : List.of();
+        ResolvableType type = KnownKeyCheck.typeAt(object, new ArrayList<>());
+        List<String> keys = (type != null) ? KnownKeyCheck.of(type) : List.of();
         String message = String.valueOf(error.getDefaultMessage());
         List<String> mentioned = new ArrayList<>();
-        if (KnownKeys.contains(keys, last)) { // e.g. @Min on max-attempts
+        if (KnownKeyCheck.contains(keys, last)) { // e.g. @Min on max-attempts
             mentioned.add(last);
             return key(path) + " " + message + got(object, mentioned, bound);
         }

@@ -14,9 +14,9 @@ import org.springframework.core.ResolvableType;
  * The keys the {@code affinity.*} classes accept, read from their fields in declaration order, so
  * an error message can list what the user could have meant.
  */
-final class KnownKeys {
+final class KnownKeyCheck {
 
-    private KnownKeys() {}
+    private KnownKeyCheck() {}
 
     /**
      * The type at {@code path} (elements after {@code affinity}), or {@code null} when an element
@@ -86,7 +86,7 @@ final class KnownKeys {
 
     /** Our own property classes hold keys; everything else (strings, enums, durations) is a value. */
     private static boolean isGroup(@Nullable Class<?> type) {
-        return type != null && !type.isEnum() && type.getPackageName().equals(KnownKeys.class.getPackageName());
+        return type != null && !type.isEnum() && type.getPackageName().equals(KnownKeyCheck.class.getPackageName());
     }
 
     /** Spring Boot's relaxed binding: case and dashes do not matter. */

@@ -20,7 +20,7 @@ package dev.affinity.gateway;
  *       requests per second on one core. {@code -Dreactor.netty.native=true} brings epoll back.
  * </ul>
  */
-final class EventLoops {
+final class EventLoopDefaults {
 
     /** Reactor Netty's event-loop count. */
     static final String PROPERTY = "reactor.netty.ioWorkerCount";
@@ -28,7 +28,7 @@ final class EventLoops {
     /** Reactor Netty's switch for its native transport (epoll on Linux). */
     static final String NATIVE = "reactor.netty.native";
 
-    private EventLoops() {}
+    private EventLoopDefaults() {}
 
     /** Sets both defaults; returns the event-loop count in effect. */
     static String applyDefault() {

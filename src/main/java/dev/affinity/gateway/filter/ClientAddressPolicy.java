@@ -13,9 +13,9 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  * {@code X-Forwarded-For}, else the {@code for=} of the first element of {@code Forwarded}. Any
  * client can send those headers: from anyone else they are ignored.
  */
-final class ClientAddresses {
+final class ClientAddressPolicy {
 
-    private ClientAddresses() {}
+    private ClientAddressPolicy() {}
 
     /** The hash of the client's address, or {@code NO_HASH_KEY}. */
     static long key(ServerHttpRequest request, AffinityCookieWriter cookies) {
@@ -23,7 +23,7 @@ final class ClientAddresses {
             HttpHeaders headers = request.getHeaders();
             String forwardedFor = headers.getFirst("X-Forwarded-For");
             if (forwardedFor != null) {
-                long key = ClientKeys.text(forwardedFor, 0, firstElementEnd(forwardedFor, 0));
+                long key = ClientKeyPolicy.text(forwardedFor, 0, firstElementEnd(forwardedFor, 0));
                 if (key != AffinityRequest.NO_HASH_KEY) {
                     return key;
                 }
@@ -38,7 +38,7 @@ final class ClientAddresses {
             return AffinityRequest.NO_HASH_KEY;
         }
         String address = (peer.getAddress() != null) ? peer.getAddress().getHostAddress() : peer.getHostString();
-        return ClientKeys.text(address, 0, Integer.MAX_VALUE);
+        return ClientKeyPolicy.text(address, 0, Integer.MAX_VALUE);
     }
 
     /** The {@code for=} of the first (client-most) element of a {@code Forwarded} header, quotes and port cut off. */
@@ -54,7 +54,7 @@ final class ClientAddresses {
                 while (to < end && forwarded.charAt(to) != ';') {
                     to++;
                 }
-                return ClientKeys.text(forwarded, from, hostEnd(forwarded, from, to));
+                return ClientKeyPolicy.text(forwarded, from, hostEnd(forwarded, from, to));
             }
         }
         return AffinityRequest.NO_HASH_KEY;

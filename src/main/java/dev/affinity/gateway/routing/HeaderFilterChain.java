@@ -17,7 +17,7 @@ import reactor.netty.http.client.HttpClient;
  * Gateway's routing filter receives it), applied as {@code HttpHeadersFilter.filter} applies them;
  * and the one copy of the filtered request headers into Reactor Netty's request.
  */
-final class HeaderFilters {
+final class HeaderFilterChain {
 
     private final ObjectProvider<List<HttpHeadersFilter>> provider;
 
@@ -27,7 +27,7 @@ final class HeaderFilters {
     // read on first use, once every filter bean exists, as the Gateway's routing filter does
     private volatile @Nullable List<HttpHeadersFilter> filters;
 
-    HeaderFilters(ObjectProvider<List<HttpHeadersFilter>> provider, HttpClient client) {
+    HeaderFilterChain(ObjectProvider<List<HttpHeadersFilter>> provider, HttpClient client) {
         this.provider = provider;
         this.configured = client.configuration().headers().names().stream()
                 .map(name -> name.toLowerCase(Locale.ROOT))

@@ -27,19 +27,19 @@ import reactor.netty.NettyPipeline;
  * ends it as if it were).
  */
 @ChannelHandler.Sharable
-public final class DecodingFailures extends ChannelInboundHandlerAdapter {
+public final class DecodingFailureHandler extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "affinity.decodingFailures";
 
-    static final DecodingFailures INSTANCE = new DecodingFailures();
+    static final DecodingFailureHandler INSTANCE = new DecodingFailureHandler();
 
-    private static final Logger logger = LoggerFactory.getLogger(DecodingFailures.class);
+    private static final Logger logger = LoggerFactory.getLogger(DecodingFailureHandler.class);
 
     private static final AttributeKey<Boolean> FAILED = AttributeKey.valueOf("affinity.decodingFailed");
 
     private static final int MAX_REASON = 120;
 
-    private DecodingFailures() {}
+    private DecodingFailureHandler() {}
 
     /** Adds the handler to an HTTP/1.1 server connection; leaves other pipelines (HTTP/2) alone. */
     static void install(Channel channel) {

@@ -4,12 +4,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.ServiceInstance;
 
 /** The stable names of an instance: what its cookie signs, and what operators call it. */
-public final class InstanceKeys {
+public final class InstanceKeyPolicy {
 
     /** Instance metadata key holding the URL Apache Knox hashed for this instance. */
     public static final String KNOX_URL_METADATA = "knox-url";
 
-    private InstanceKeys() {}
+    private InstanceKeyPolicy() {}
 
     /** The signed identity: the configured {@code instance-id}, else {@code scheme://host:port}. */
     public static String cookieKey(ServiceInstance instance) {

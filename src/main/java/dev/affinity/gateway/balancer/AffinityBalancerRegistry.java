@@ -12,11 +12,11 @@ import org.jspecify.annotations.Nullable;
  * other caller, e.g. a {@code @LoadBalanced} WebClient) share it, and with it failover mode's
  * active instance.
  */
-public final class AffinityBalancers {
+public final class AffinityBalancerRegistry {
 
     private final Map<String, AffinityLoadBalancer> byService = new LinkedHashMap<>();
 
-    public AffinityBalancers(AffinityRegistry registry) {
+    public AffinityBalancerRegistry(AffinityRegistry registry) {
         for (AffinityService service : registry.services()) {
             this.byService.put(service.serviceId(), new AffinityLoadBalancer(service));
         }

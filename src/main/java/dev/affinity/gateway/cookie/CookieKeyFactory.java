@@ -9,11 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Turns the configured cookie settings into the {@link CookieValues} the registry uses. */
-public final class CookieKeys {
+public final class CookieKeyFactory {
 
-    private static final Logger logger = LoggerFactory.getLogger(CookieKeys.class);
+    private static final Logger logger = LoggerFactory.getLogger(CookieKeyFactory.class);
 
-    private CookieKeys() {}
+    private CookieKeyFactory() {}
 
     /** Knox-compatible values, or HMAC values under the configured (or a random per-process) key. */
     public static CookieValues from(CookieProperties properties) {

@@ -16,13 +16,13 @@ import reactor.netty.http.client.HttpClient;
  * its routing filter reads them (a negative or empty response timeout: none; an unreadable one:
  * the global setting).
  */
-final class RouteTimeouts {
+final class RouteTimeoutPolicy {
 
     private final @Nullable Integer connectTimeout;
 
     private final @Nullable Duration responseTimeout;
 
-    RouteTimeouts(HttpClientProperties properties) {
+    RouteTimeoutPolicy(HttpClientProperties properties) {
         this.connectTimeout = properties.getConnectTimeout();
         this.responseTimeout = properties.getResponseTimeout();
     }

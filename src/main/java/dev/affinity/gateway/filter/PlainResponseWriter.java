@@ -10,11 +10,11 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /** The gateway's own short plain-text answers; a backend answer of the attempt is discarded first. */
-final class PlainResponses {
+final class PlainResponseWriter {
 
     private static final MediaType TEXT_PLAIN_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
 
-    private PlainResponses() {}
+    private PlainResponseWriter() {}
 
     /** Answers with {@code status} and a one-line reason; nothing about backends leaks. */
     static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String reason) {
