@@ -2,19 +2,25 @@ package dev.affinity.gateway.routing;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 /**
- * The one owner of what an attempt left on the exchange for the write filter: the backend
- * connection whose body is still to be streamed ({@code CLIENT_RESPONSE_CONN_ATTR}, as the Gateway
- * keeps it, so its route filters find it), or a small body already read whole. Whoever gives up on
- * a backend answer (a retry, the gateway's own error answer, a cancelled request) calls
- * {@link #discard}, and nothing is left unreleased.
+ * The one owner of what an attempt left on the exchange for the write filter: a small body it read
+ * whole ({@link #readWhole}), or the backend connection whose body is still to be streamed
+ * ({@code CLIENT_RESPONSE_CONN_ATTR}, as the Gateway keeps it, so its route filters find it).
+ * Whoever gives up on a backend answer (a retry, the gateway's own error answer, a cancelled
+ * request) calls {@link #discard}, and nothing is left unreleased.
  */
 public final class BackendResponse {
 
@@ -60,5 +66,30 @@ public final class BackendResponse {
         release(exchange);
         ServerWebExchangeUtils.reset(exchange); // the client response attribute and the copied headers
         exchange.getResponse().setStatusCode(null);
+    }
+
+    /**
+     * Reads the backend's body whole and holds it for the write; fails as the backend's connection
+     * fails (a premature close when it breaks off mid-body), before anything reached the client.
+     */
+    static Mono<Void> readWhole(ServerWebExchange exchange, Connection connection) {
+        NettyDataBufferFactory factory =
+                (NettyDataBufferFactory) exchange.getResponse().bufferFactory();
+        ByteBufAllocator allocator = connection.channel().alloc();
+        return connection
+                .inbound()
+                .receive()
+                .retain()
+                .collectList()
+                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
+                .doOnNext(chunks -> hold(exchange, factory.wrap(join(chunks, allocator))))
+                .then();
+    }
+
+    private static ByteBuf join(List<ByteBuf> chunks, ByteBufAllocator allocator) {
+        if (chunks.size() == 1) {
+            return chunks.get(0); // nearly always: a small answer arrives in one read
+        }
+        return allocator.compositeBuffer(Math.max(chunks.size(), 2)).addComponents(true, chunks);
     }
 }

@@ -101,8 +101,7 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
                     exchange.getAttributes().put(CLIENT_RESPONSE_ATTR, backendResponse);
                     respond(exchange, backendResponse);
                     if (SmallResponsePolicy.readWhole(request.getMethod(), backendResponse, exchange.getResponse())) {
-                        return ResponseWriteFilter.readWhole(exchange, connection)
-                                .thenReturn(backendResponse);
+                        return BackendResponse.readWhole(exchange, connection).thenReturn(backendResponse);
                     }
                     BackendResponse.keepConnection(exchange, connection);
                     return Mono.just(backendResponse);

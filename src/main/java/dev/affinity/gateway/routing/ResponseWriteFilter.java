@@ -3,9 +3,6 @@ package dev.affinity.gateway.routing;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -100,30 +97,5 @@ public class ResponseWriteFilter implements GlobalFilter, Ordered {
             }
         }
         return false;
-    }
-
-    /**
-     * Reads the backend's body whole and holds it for the write; fails as the backend's connection
-     * fails (a premature close when it breaks off mid-body), before anything reached the client.
-     */
-    static Mono<Void> readWhole(ServerWebExchange exchange, Connection connection) {
-        NettyDataBufferFactory factory =
-                (NettyDataBufferFactory) exchange.getResponse().bufferFactory();
-        ByteBufAllocator allocator = connection.channel().alloc();
-        return connection
-                .inbound()
-                .receive()
-                .retain()
-                .collectList()
-                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
-                .doOnNext(chunks -> BackendResponse.hold(exchange, factory.wrap(join(chunks, allocator))))
-                .then();
-    }
-
-    private static ByteBuf join(List<ByteBuf> chunks, ByteBufAllocator allocator) {
-        if (chunks.size() == 1) {
-            return chunks.get(0); // nearly always: a small answer arrives in one read
-        }
-        return allocator.compositeBuffer(Math.max(chunks.size(), 2)).addComponents(true, chunks);
     }
 }

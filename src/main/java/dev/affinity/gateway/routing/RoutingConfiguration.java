@@ -29,22 +29,24 @@ public class RoutingConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty(name = GATEWAY_ROUTING_SWITCH, havingValue = false)
     public BackendRoutingFilter affinityBackendRoutingFilter(
-            HttpClient httpClient,
-            HttpClientProperties properties,
-            ObjectProvider<List<HttpHeadersFilter>> headerFilters) {
-        return new BackendRoutingFilter(
-                httpClient, new HeaderFilterChain(headerFilters, httpClient), new RouteTimeoutPolicy(properties));
+            HttpClient httpClient, HttpClientProperties properties, HeaderFilterChain headerFilters) {
+        return new BackendRoutingFilter(httpClient, headerFilters, new RouteTimeoutPolicy(properties));
     }
 
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty(name = GATEWAY_ROUTING_SWITCH, havingValue = false)
     public ResponseWriteFilter affinityResponseWriteFilter(
-            GatewayProperties properties,
-            HttpClient httpClient,
-            ObjectProvider<List<HttpHeadersFilter>> headerFilters) {
-        return new ResponseWriteFilter(
-                properties.getStreamingMediaTypes(), new HeaderFilterChain(headerFilters, httpClient));
+            GatewayProperties properties, HeaderFilterChain headerFilters) {
+        return new ResponseWriteFilter(properties.getStreamingMediaTypes(), headerFilters);
+    }
+
+    /** Every header filter bean in the Gateway's order: one list, read once, for both filters. */
+    @Bean
+    @ConditionalOnBooleanProperty(name = GATEWAY_ROUTING_SWITCH, havingValue = false)
+    HeaderFilterChain affinityHeaderFilterChain(
+            HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headerFilters) {
+        return new HeaderFilterChain(headerFilters, httpClient);
     }
 
     /** Static: it edits bean definitions before any bean exists. */
