@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.InstanceState;
 import dev.affinity.gateway.support.GatewayFixture;
+import dev.affinity.gateway.support.RawHttp;
 import dev.affinity.gateway.support.TestBackend;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -147,8 +145,10 @@ class EveryRouteTests {
         for (String path : List.of("/hive/post", "/plain/post")) {
             int before =
                     gateway.backends().stream().mapToInt(TestBackend::requests).sum();
-            String answer = raw("POST " + path + " HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + chunkSize + "\r\nhello\r\n0\r\n\r\n");
+            String answer = RawHttp.exchange(
+                    gateway.port(),
+                    "POST " + path + " HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\n\r\n" + chunkSize
+                            + "\r\nhello\r\n0\r\n\r\n");
 
             assertThat(answer).as(path + " " + chunkSize).startsWith("HTTP/1.1 400");
             await().during(Duration.ofMillis(500))
@@ -157,27 +157,6 @@ class EveryRouteTests {
                                     .mapToInt(TestBackend::requests)
                                     .sum()
                             == before);
-        }
-    }
-
-    /** Sends raw bytes on a new connection and reads until the gateway closes it or 3 s pass. */
-    private static String raw(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
-            socket.setSoTimeout(3000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder answer = new StringBuilder();
-            byte[] buffer = new byte[4096];
-            try {
-                for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
-                    answer.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
-                }
-            } catch (java.net.SocketTimeoutException | java.net.SocketException ex) {
-                // the gateway kept the connection open or reset it: what it sent so far is the answer
-            }
-            return answer.toString();
         }
     }
 }

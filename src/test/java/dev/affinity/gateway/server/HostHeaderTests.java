@@ -3,6 +3,7 @@ package dev.affinity.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.GatewayFixture;
+import dev.affinity.gateway.support.RawHttp;
 import dev.affinity.gateway.support.TestBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

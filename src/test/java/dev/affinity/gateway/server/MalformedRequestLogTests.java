@@ -3,6 +3,7 @@ package dev.affinity.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.GatewayFixture;
+import dev.affinity.gateway.support.RawHttp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

@@ -1,4 +1,4 @@
-package dev.affinity.gateway.server;
+package dev.affinity.gateway.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,12 +8,12 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /** One request of any bytes over a raw socket; what came back until the gateway closed or went quiet. */
-final class RawHttp {
+public final class RawHttp {
 
     private RawHttp() {}
 
     /** Sends {@code request} (ISO-8859-1) and returns everything received within 5 s, until the connection closed. */
-    static String exchange(int port, String request) throws IOException {
+    public static String exchange(int port, String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
@@ -34,13 +34,13 @@ final class RawHttp {
     }
 
     /** The status line of a response text, or "" when nothing came back. */
-    static String statusLine(String response) {
+    public static String statusLine(String response) {
         int end = response.indexOf("\r\n");
         return (end < 0) ? response : response.substring(0, end);
     }
 
     /** The body of a response text (after the blank line). */
-    static String body(String response) {
+    public static String body(String response) {
         int start = response.indexOf("\r\n\r\n");
         return (start < 0) ? "" : response.substring(start + 4);
     }
