@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -12,28 +13,44 @@ import org.springframework.core.env.StandardEnvironment;
 class TracingDefaultsTests {
 
     @Test
-    void shouldTurnTheGatewaysObservationsOnWithAnEndpoint() {
+    void shouldTurnTheGatewaysObservationsOnAndKeepTheTracerWithAnEndpoint() {
         StandardEnvironment environment =
                 environment(Map.of(TracingDefaults.ENDPOINT, "http://collector:4318/v1/traces"));
 
         assertThat(environment.getProperty(TracingDefaults.GATEWAY_OBSERVATIONS, Boolean.class))
                 .isTrue();
         assertThat(environment.getProperty(TracingDefaults.TRACING)).isNull();
-        assertThat(environment.getProperty(TracingDefaults.SAMPLING))
-                .as("Boot's default")
-                .isNull();
+        assertThat(excluded(environment)).isEmpty();
     }
 
     @Test
-    void shouldSampleNothingAndPropagateNothingWithoutAnEndpoint() {
+    void shouldLeaveTheTracerAndPropagationOutWithoutAnEndpoint() {
         StandardEnvironment environment = environment(Map.of());
 
         assertThat(environment.getProperty(TracingDefaults.GATEWAY_OBSERVATIONS, Boolean.class))
                 .isFalse();
         assertThat(environment.getProperty(TracingDefaults.TRACING, Boolean.class))
                 .isFalse();
-        assertThat(environment.getProperty(TracingDefaults.SAMPLING, Double.class))
-                .isZero();
+        assertThat(excluded(environment)).containsExactlyElementsOf(TracingDefaults.TRACER_AUTO_CONFIGURATIONS);
+    }
+
+    @Test
+    void shouldAddToTheUsersOwnExclusionsNotReplaceThem() {
+        String users = "org.example.FirstAutoConfiguration, org.example.SecondAutoConfiguration";
+        StandardEnvironment environment = environment(Map.of(TracingDefaults.EXCLUDE, users));
+
+        assertThat(excluded(environment))
+                .startsWith("org.example.FirstAutoConfiguration", "org.example.SecondAutoConfiguration")
+                .containsAll(TracingDefaults.TRACER_AUTO_CONFIGURATIONS);
+    }
+
+    @Test
+    void shouldKeepTheTracerWhenExportIsSwitchedOnForAnotherExporter() {
+        StandardEnvironment environment = environment(Map.of(TracingDefaults.TRACING, "true"));
+
+        assertThat(excluded(environment)).isEmpty();
+        assertThat(environment.getProperty(TracingDefaults.GATEWAY_OBSERVATIONS, Boolean.class))
+                .isTrue();
     }
 
     @Test
@@ -48,13 +65,16 @@ class TracingDefaultsTests {
 
     @Test
     void shouldLeaveWhatIsSetExplicitly() {
-        StandardEnvironment environment =
-                environment(Map.of(TracingDefaults.GATEWAY_OBSERVATIONS, "true", TracingDefaults.SAMPLING, "0.5"));
+        StandardEnvironment environment = environment(Map.of(TracingDefaults.GATEWAY_OBSERVATIONS, "true"));
 
         assertThat(environment.getProperty(TracingDefaults.GATEWAY_OBSERVATIONS, Boolean.class))
                 .isTrue();
-        assertThat(environment.getProperty(TracingDefaults.SAMPLING, Double.class))
-                .isEqualTo(0.5);
+    }
+
+    private static String[] excluded(StandardEnvironment environment) {
+        return Binder.get(environment)
+                .bind(TracingDefaults.EXCLUDE, String[].class)
+                .orElse(new String[0]);
     }
 
     private static StandardEnvironment environment(Map<String, Object> properties) {
