@@ -13,7 +13,6 @@ import dev.affinity.gateway.server.DecodingFailureHandler;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -22,13 +21,11 @@ import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.util.StringUtils;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -108,12 +105,7 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
                 });
         Duration timeout = this.timeouts.responseTimeout(route);
         if (timeout != null) {
-            response = response.timeout(
-                            timeout,
-                            Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout)))
-                    .onErrorMap(
-                            TimeoutException.class,
-                            ex -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, ex.getMessage(), ex));
+            response = ResponseDeadline.apply(response, timeout, request);
         }
         // the client's request failed to decode: Reactor Netty answered 400, the backend got no request
         return response.then().onErrorResume(error -> decodingFailed.getAsBoolean(), error -> Mono.empty());
