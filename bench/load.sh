@@ -17,6 +17,8 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 source "$BENCH/lib.sh"
 # shellcheck source=bench/phases.sh
 source "$BENCH/phases.sh"
+# shellcheck source=bench/rounds.sh
+source "$BENCH/rounds.sh"
 # shellcheck source=bench/summary.sh
 source "$BENCH/summary.sh"
 
@@ -109,16 +111,16 @@ for s in "${SCENARIOS[@]}"; do
 done
 
 # ---- measurements: heap after GC between the phases ------------------------------------------------
-declare -A RPS=() P50=() P99=() ERR=() HEAP_KB=() META_KB=()
+declare -A HEAP_KB=() META_KB=()
 snapshot() { # LABEL KEY
   local used meta
   read -r used meta <<< "$(heap_snapshot "$1" || true)"
   HEAP_KB[$2]=${used:-0} META_KB[$2]=${meta:-0}
 }
-warm_up
+warm_up "${SCENARIOS[@]:1:3}" # plain, sticky, new
 snapshot after-warmup warm
 log "heap after warm-up + GC: ${HEAP_KB[warm]} KB (metaspace ${META_KB[warm]} KB)"
-run_rounds
+rounds "$ROUNDS" "wrk_round - - $DURATION" "${SCENARIOS[@]}"
 snapshot after-rounds rounds
 scale_run
 snapshot after-scale scale

@@ -24,8 +24,16 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 source "$BENCH/lib.sh"
 # shellcheck source=bench/phases.sh
 source "$BENCH/phases.sh"
+# shellcheck source=bench/rounds.sh
+source "$BENCH/rounds.sh"
+# shellcheck source=bench/perf-servers.sh
+source "$BENCH/perf-servers.sh"
+# shellcheck source=bench/perf-rate.sh
+source "$BENCH/perf-rate.sh"
 # shellcheck source=bench/perf-steps.sh
 source "$BENCH/perf-steps.sh"
+# shellcheck source=bench/perf-report.sh
+source "$BENCH/perf-report.sh"
 
 CHECK_ONLY=0 QUICK=0 MATRIX=0
 for arg in "$@"; do
