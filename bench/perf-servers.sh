@@ -26,7 +26,7 @@ config_java_opts() { # every config gets one CPU, the same heap and the same ext
   if [[ "$(java_major "${1%%|*}")" =~ ^[0-9]+$ ]] && (( $(java_major "${1%%|*}") >= 24 )); then
     modern="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
   fi
-  echo "$GATEWAY_HEAP -XX:ActiveProcessorCount=1 $(gc_flag "${1#*|}") $modern $GATEWAY_EXTRA_OPTS" | tr -s ' ' | sed 's/ $//'
+  echo "$GATEWAY_HEAP -XX:ActiveProcessorCount=1 $(gc_flag "${1#*|}") $modern" | tr -s ' ' | sed 's/ $//'
 }
 
 bench_project_jar() { # DIR ARTIFACT WHAT -> the jar of a Maven project under bench/, built when missing or older than its sources
@@ -41,7 +41,7 @@ bench_project_jar() { # DIR ARTIFACT WHAT -> the jar of a Maven project under be
 }
 
 resolve_stock_jar() { # STOCK_SOURCE_JAR: stock Spring Cloud Gateway (bench/stock-gateway), built when missing
-  STOCK_SOURCE_JAR="${STOCK_GATEWAY_JAR:-$(bench_project_jar "$BENCH/stock-gateway" stock-gateway "stock Spring Cloud Gateway")}"
+  STOCK_SOURCE_JAR="$(bench_project_jar "$BENCH/stock-gateway" stock-gateway "stock Spring Cloud Gateway")"
   [[ -f "$STOCK_SOURCE_JAR" ]] || die "no stock gateway jar"
 }
 
