@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what bench/load.sh needs, on Debian/Ubuntu, when you choose to run it (load.sh itself
-# installs nothing and changes no system file). Needs root (or sudo).
+# Installs what bench/perf.sh and bench/load.sh need, on Debian/Ubuntu, when you choose to run them (they
+# install nothing themselves and change no system file). Needs root (or sudo).
 #
 #   bash bench/install.sh          # installs the missing ones among: wrk nginx-light haproxy jq unzip curl
 #   bash bench/install.sh --check  # only lists what is missing

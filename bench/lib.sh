@@ -1,4 +1,4 @@
-# Helpers of bench/load.sh (sourced, not run): processes, HTTP checks, wrk runs and their numbers.
+# Helpers of bench/perf.sh and bench/load.sh (sourced, not run): processes, HTTP checks, wrk runs and their numbers.
 # Uses the driver's variables HOST, OUT, THREADS, CONNECTIONS, LOAD_CPU, GATEWAY_PID.
 # shellcheck shell=bash
 
@@ -41,7 +41,7 @@ start_watchdog() { # SECONDS: ends the whole run (SIGTERM to this shell) when it
     trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
     sleep "$1" & sleeper=$!
     wait "$sleeper"
-    echo "load.sh: exceeded MAX_TOTAL_SECONDS=$1, aborting" >&2
+    echo "$(basename "$0"): exceeded MAX_TOTAL_SECONDS=$1, aborting" >&2
     kill -TERM $$
   ) > /dev/null 2>> "$OUT/watchdog.log" &
   WATCHDOG_PID=$!

@@ -17,6 +17,8 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 source "$BENCH/lib.sh"
 # shellcheck source=bench/phases.sh
 source "$BENCH/phases.sh"
+# shellcheck source=bench/rounds.sh
+source "$BENCH/rounds.sh"
 # shellcheck source=bench/summary.sh
 source "$BENCH/summary.sh"
 
@@ -30,30 +32,26 @@ esac
 # ---- knobs (environment) -------------------------------------------------------------------------
 WARMUP_SECONDS="${WARMUP_SECONDS:-50}"          # minimum gateway JVM warm-up, alternating plain/sticky/new
 WARMUP_MAX_SECONDS="${WARMUP_MAX_SECONDS:-180}" # warm-up goes on until throughput is stable, at most this long
-WARMUP_CHUNK="${WARMUP_CHUNK:-5}"               # seconds per warm-up chunk
-WARMUP_TOLERANCE="${WARMUP_TOLERANCE:-0.05}"    # "stable": each scenario within 5% of the previous cycle
 DURATION="${DURATION:-15}"                      # seconds per scenario per round
 ROUNDS="${ROUNDS:-3}"                           # interleaved rounds (medians are reported)
-THREADS="${THREADS:-2}"                         # wrk threads
-CONNECTIONS="${CONNECTIONS:-64}"                # wrk connections (HTTP/1.1 keep-alive)
 SCALE_REQUESTS="${SCALE_REQUESTS:-1000000}"     # cookieless requests with distinct client identities
-SCALE_MAX_SECONDS="${SCALE_MAX_SECONDS:-900}"   # upper bound of the scale run
-STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-180}"       # seconds to wait for the gateway's first 200
+GATEWAY_ARGS="${GATEWAY_ARGS:-}"                # extra Spring arguments, e.g. for an A/B of a setting
 SERVER_CPU="${BENCH_SERVER_CPU:-1}"
 LOAD_CPU="${BENCH_LOAD_CPU:-0}"
-GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m}"
-GATEWAY_ARGS="${GATEWAY_ARGS:-}"                # extra Spring arguments, e.g. for an A/B of a setting
+WARMUP_CHUNK=5 WARMUP_TOLERANCE=0.05            # "stable": each scenario within 5% of the previous cycle
+THREADS=2 CONNECTIONS=64                        # wrk (HTTP/1.1 keep-alive)
+SCALE_MAX_SECONDS=900 STARTUP_TIMEOUT=180       # upper bounds of the scale run and of the gateway's first 200
+GATEWAY_JAVA_OPTS="-Xms512m -Xmx512m"
 
 # Fixed in bench/gateway-bench.yml, bench/haproxy.cfg and bench/nginx.conf.
 HOST=127.0.0.1 GATEWAY_PORT=18080 MANAGEMENT_PORT=18081 HAPROXY_PORT=18090
 BACKEND_PORTS=(19001 19002 19003)
 STICKY_COOKIE_NAME=KNOX_BACKEND-sticky
 
-for n in WARMUP_SECONDS WARMUP_MAX_SECONDS WARMUP_CHUNK DURATION ROUNDS THREADS CONNECTIONS SCALE_REQUESTS SCALE_MAX_SECONDS STARTUP_TIMEOUT; do
+for n in WARMUP_SECONDS WARMUP_MAX_SECONDS DURATION ROUNDS SCALE_REQUESTS; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
-(( WARMUP_CHUNK >= 1 && DURATION >= 1 && ROUNDS >= 1 && THREADS >= 1 && CONNECTIONS >= THREADS )) \
-  || die "need DURATION>=1, ROUNDS>=1, THREADS>=1, CONNECTIONS>=THREADS"
+(( DURATION >= 1 && ROUNDS >= 1 )) || die "need DURATION>=1, ROUNDS>=1"
 SCENARIO_COUNT=6
 MAX_TOTAL_SECONDS="${MAX_TOTAL_SECONDS:-$(( 900 + WARMUP_MAX_SECONDS + WARMUP_SECONDS + ROUNDS * SCENARIO_COUNT * (DURATION + 15) + SCALE_MAX_SECONDS + STARTUP_TIMEOUT ))}"
 
@@ -109,16 +107,16 @@ for s in "${SCENARIOS[@]}"; do
 done
 
 # ---- measurements: heap after GC between the phases ------------------------------------------------
-declare -A RPS=() P50=() P99=() ERR=() HEAP_KB=() META_KB=()
+declare -A HEAP_KB=() META_KB=()
 snapshot() { # LABEL KEY
   local used meta
   read -r used meta <<< "$(heap_snapshot "$1" || true)"
   HEAP_KB[$2]=${used:-0} META_KB[$2]=${meta:-0}
 }
-warm_up
+warm_up "${SCENARIOS[@]:1:3}" # plain, sticky, new
 snapshot after-warmup warm
 log "heap after warm-up + GC: ${HEAP_KB[warm]} KB (metaspace ${META_KB[warm]} KB)"
-run_rounds
+rounds "$ROUNDS" "wrk_round - - $DURATION" "${SCENARIOS[@]}"
 snapshot after-rounds rounds
 scale_run
 snapshot after-scale scale

@@ -24,8 +24,16 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 source "$BENCH/lib.sh"
 # shellcheck source=bench/phases.sh
 source "$BENCH/phases.sh"
+# shellcheck source=bench/rounds.sh
+source "$BENCH/rounds.sh"
+# shellcheck source=bench/perf-servers.sh
+source "$BENCH/perf-servers.sh"
+# shellcheck source=bench/perf-rate.sh
+source "$BENCH/perf-rate.sh"
 # shellcheck source=bench/perf-steps.sh
 source "$BENCH/perf-steps.sh"
+# shellcheck source=bench/perf-report.sh
+source "$BENCH/perf-report.sh"
 
 CHECK_ONLY=0 QUICK=0 MATRIX=0
 for arg in "$@"; do
@@ -38,10 +46,9 @@ for arg in "$@"; do
   esac
 done
 
-# ---- knobs (environment); --quick and --matrix only change the defaults ---------------------------
+# ---- knobs (environment, documented in bench/README.md); --quick and --matrix only change defaults -
 if ((QUICK)); then
-  : "${WARMUP_SECONDS:=3}" "${WARMUP_MAX_SECONDS:=3}" "${WARMUP_CHUNK:=1}" "${PERF_ROUNDS:=1}" "${SAT_DURATION:=2}"
-  : "${RATE_DURATION:=2}" "${RATE_WARMUP:=1}" "${RATE_GEN_WARMUP:=2}" "${ALLOC_SECONDS:=2}" "${ALLOC_SCENARIOS:=sticky}" "${ALLOC_SETTLE:=2}" "${PROFILE_SECONDS:=2}"
+  : "${WARMUP_SECONDS:=3}" "${WARMUP_MAX_SECONDS:=3}" "${PERF_ROUNDS:=1}" "${SAT_DURATION:=2}" "${RATE_DURATION:=2}" "${PROFILE_SECONDS:=2}"
 fi
 if ((MATRIX)); then
   : "${PERF_JAVA_HOMES:=/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64}" "${PERF_GCS:=G1 Serial Parallel}"
@@ -50,37 +57,41 @@ fi
 # throughput stops rising (measured: ~1,200 req/s after 60 s, ~5,000 after 150 s).
 WARMUP_SECONDS="${WARMUP_SECONDS:-320}"       # JIT warm-up per JVM: at least this long ...
 WARMUP_MAX_SECONDS="${WARMUP_MAX_SECONDS:-480}" # ... and until req/s is stable, at most this long (stock needs 5-7 minutes)
-WARMUP_CHUNK="${WARMUP_CHUNK:-10}"            # seconds per warm-up chunk (stock / plain / sticky / new)
-WARMUP_TOLERANCE="${WARMUP_TOLERANCE:-0.05}"
 PERF_ROUNDS="${PERF_ROUNDS:-5}"               # interleaved rounds; medians are reported
 SAT_DURATION="${SAT_DURATION:-10}"            # seconds per scenario per round, saturation (wrk)
-THREADS="${THREADS:-1}"                       # wrk threads (saturation)
-CONNECTIONS="${CONNECTIONS:-32}"              # wrk connections (saturation)
 RATE_FRACTION="${RATE_FRACTION:-0.5}"         # fixed offered rate = this x stock's median req/s (saturation)
 FIXED_RATE="${FIXED_RATE:-}"                  # or this rate (req/s) for every config, e.g. to compare JVMs
 RATE_DURATION="${RATE_DURATION:-15}"          # measured seconds per scenario per round at the fixed rate
-RATE_WARMUP="${RATE_WARMUP:-3}"               # ConstantRate's own warm-up before each of those
-RATE_CONNECTIONS="${RATE_CONNECTIONS:-32}"    # ConstantRate connections
-RATE_GEN_WARMUP="${RATE_GEN_WARMUP:-20}"      # the generator JVM's own warm-up, on nginx, before its runs
-ALLOC_SECONDS="${ALLOC_SECONDS:-10}"          # JFR window for bytes/request, per scenario (under wrk)
-ALLOC_SETTLE="${ALLOC_SETTLE:-20}"            # wrk load after JFR starts, before that window (JIT recovers)
-ALLOC_SCENARIOS="${ALLOC_SCENARIOS:-stock plain sticky new}"
 PERF_STEPS="${PERF_STEPS:-saturation rate alloc profile}" # what to measure after the warm-up (A/B runs: saturation)
 PROFILE="${PROFILE:-0}"                       # 1: flame graphs of the sticky path per config
 PROFILE_SECONDS="${PROFILE_SECONDS:-15}"      # per flame graph (CPU, then allocation)
 PROFILE_SCENARIOS="${PROFILE_SCENARIOS:-sticky stock}"
-PROFILE_DIR="${PROFILE_DIR:-$ROOT/docs/perf/$(date +%Y-%m-%d)}"
-STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-180}"
 SERVER_CPU="${BENCH_SERVER_CPU:-1}"
 LOAD_CPU="${BENCH_LOAD_CPU:-0}"
-GATEWAY_HEAP="${GATEWAY_HEAP:--Xms512m -Xmx512m}"
-GATEWAY_EXTRA_OPTS="${GATEWAY_EXTRA_OPTS:-}"  # more JVM options for every config
+OURS_EXTRA_OPTS="${OURS_EXTRA_OPTS:-}"        # JVM options for our gateway only (the summary says the flags differ)
 BASE_GATEWAY_ARGS="${GATEWAY_ARGS:-}"         # extra Spring arguments, our gateway
 BASE_STOCK_ARGS="${STOCK_ARGS:-}"             # extra Spring arguments, stock
 PERF_JAVA_HOMES="${PERF_JAVA_HOMES:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 PERF_GCS="${PERF_GCS:-default}"               # default (the JVM's choice for one CPU: Serial), G1, Serial, Parallel
-LOADGEN_JAVA="${LOADGEN_JAVA:-java}"
-LOADGEN_OPTS="${LOADGEN_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC -XX:ActiveProcessorCount=1}"
+# The Gateway's observability (per-request observations, what tracing needs) on in both gateways,
+# then off in both: each comparison at equal settings.
+PERF_OBSERVABILITY="${PERF_OBSERVABILITY:-on off}"
+
+# ---- fixed by the method (--quick shortens the waits) ------------------------------------------------
+WARMUP_CHUNK=10 WARMUP_TOLERANCE=0.05         # warm-up chunk seconds per scenario; "stable" is within 5 %
+THREADS=1 CONNECTIONS=32                      # wrk, saturation
+RATE_WARMUP=3 RATE_CONNECTIONS=32             # ConstantRate: its warm-up before each run, its connections
+RATE_GEN_WARMUP=20                            # the generator JVM's own warm-up, on nginx, before its runs
+ALLOC_SECONDS=10 ALLOC_SETTLE=20              # JFR window for bytes/request under wrk, after this much load
+ALLOC_SCENARIOS="stock plain sticky new"
+if ((QUICK)); then
+  WARMUP_CHUNK=1 RATE_WARMUP=1 RATE_GEN_WARMUP=2 ALLOC_SECONDS=2 ALLOC_SETTLE=2 ALLOC_SCENARIOS=sticky
+fi
+PROFILE_DIR="$ROOT/docs/perf/$(date +%Y-%m-%d)"
+STARTUP_TIMEOUT=180
+GATEWAY_HEAP="-Xms512m -Xmx512m"
+LOADGEN_JAVA=java
+LOADGEN_OPTS="-Xms256m -Xmx256m -XX:+UseSerialGC -XX:ActiveProcessorCount=1"
 
 HOST=127.0.0.1 GATEWAY_PORT=18080 MANAGEMENT_PORT=18081 STOCK_PORT=18180 STOCK_MANAGEMENT_PORT=18181
 BACKEND_PORTS=(19001 19002 19003)
@@ -89,22 +100,14 @@ LOADGEN_CLASSES="$ROOT/target/jmh/test-classes"
 LOADGEN_CLASS=dev.affinity.gateway.bench.ConstantRate
 RATE_RULE="${FIXED_RATE:-$RATE_FRACTION x the median req/s of stock}"
 
-for n in WARMUP_SECONDS WARMUP_MAX_SECONDS WARMUP_CHUNK PERF_ROUNDS SAT_DURATION THREADS CONNECTIONS RATE_DURATION \
-         RATE_WARMUP RATE_CONNECTIONS RATE_GEN_WARMUP ALLOC_SECONDS ALLOC_SETTLE PROFILE_SECONDS STARTUP_TIMEOUT; do
+for n in WARMUP_SECONDS WARMUP_MAX_SECONDS PERF_ROUNDS SAT_DURATION RATE_DURATION PROFILE_SECONDS; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
 [[ -z "$FIXED_RATE" || "$FIXED_RATE" =~ ^[0-9]+$ ]] || die "FIXED_RATE must be a whole number of req/s"
-# The Gateway's observability (per-request observations, what tracing needs) on in both gateways,
-# then off in both: each comparison at equal settings.
-PERF_OBSERVABILITY="${PERF_OBSERVABILITY:-on off}"
 CONFIGS=()
-if [[ -n "${PERF_CONFIGS:-}" ]]; then # explicit JAVA_HOME|GC pairs instead of the cross product
-  for c in $PERF_CONFIGS; do for obs in $PERF_OBSERVABILITY; do CONFIGS+=("$c|$obs"); done; done
-else
-  for home in $PERF_JAVA_HOMES; do
-    for gc in $PERF_GCS; do for obs in $PERF_OBSERVABILITY; do CONFIGS+=("$home|$gc|$obs"); done; done
-  done
-fi
+for home in $PERF_JAVA_HOMES; do
+  for gc in $PERF_GCS; do for obs in $PERF_OBSERVABILITY; do CONFIGS+=("$home|$gc|$obs"); done; done
+done
 PER_CONFIG_SECONDS=$(( STARTUP_TIMEOUT / 3 + WARMUP_MAX_SECONDS + PERF_ROUNDS * 4 * (SAT_DURATION + 1)
   + RATE_GEN_WARMUP + PERF_ROUNDS * 4 * (RATE_DURATION + RATE_WARMUP + 1) + $(wc -w <<< "$ALLOC_SCENARIOS") * (ALLOC_SETTLE + ALLOC_SECONDS + 10)
   + PROFILE * $(wc -w <<< "$PROFILE_SCENARIOS") * (2 * PROFILE_SECONDS + RATE_GEN_WARMUP + RATE_WARMUP + 20) ))
@@ -144,8 +147,8 @@ if ((CHECK_ONLY)); then echo "ready: tools present, ports free on $HOST"; exit 0
 
 RUN_ID="$(date +%Y%m%d-%H%M%S)"
 RUN_DIR="$ROOT/target/bench/perf-$RUN_ID"
-OUT="$RUN_DIR" RAW="$RUN_DIR/raw"
-mkdir -p "$RAW"
+OUT="$RUN_DIR"
+mkdir -p "$RUN_DIR"
 ln -sfn "perf-$RUN_ID" "$ROOT/target/bench/latest-perf"
 trap cleanup EXIT
 trap 'log "interrupted (or MAX_TOTAL_SECONDS reached, see watchdog.log)"; exit 130' INT TERM

@@ -1,5 +1,5 @@
-# The steps of bench/load.sh (sourced, not run), in the order it calls them. Each step is bounded in
-# time and starts processes only through `start`, so cleanup stops exactly those.
+# The servers of bench/load.sh and bench/perf.sh, and load.sh's later steps (sourced, not run). Each
+# step is bounded in time and starts processes only through `start`, so cleanup stops exactly those.
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # the upper-case results are read by summary.sh and load.sh
 
@@ -61,7 +61,7 @@ start_gateway() { # a private copy of the jar: a rebuild of target/ cannot pull 
   done
 }
 
-take_cookies() { # STICKY_COOKIE (checked: sending it back gets no new Set-Cookie), HAPROXY_COOKIE
+take_sticky_cookie() { # STICKY_COOKIE, checked: sending it back gets no new Set-Cookie
   local gateway="http://$HOST:$GATEWAY_PORT/sticky/"
   STICKY_COOKIE="$(set_cookie_value "$gateway" "$STICKY_COOKIE_NAME")"
   [[ -n "$STICKY_COOKIE" ]] || die "the gateway sent no $STICKY_COOKIE_NAME cookie"
@@ -69,52 +69,13 @@ take_cookies() { # STICKY_COOKIE (checked: sending it back gets no new Set-Cooki
       | grep -qi '^set-cookie'; then
     die "the sticky cookie is not honoured (the gateway re-issued it)"
   fi
+}
+
+take_cookies() { # STICKY_COOKIE and HAPROXY_COOKIE
+  take_sticky_cookie
   HAPROXY_COOKIE="$(set_cookie_value "http://$HOST:$HAPROXY_PORT/" SRV)"
   [[ -n "$HAPROXY_COOKIE" ]] || die "haproxy sent no SRV cookie"
   log "sticky cookie: $STICKY_COOKIE_NAME=$STICKY_COOKIE; haproxy cookie: SRV=$HAPROXY_COOKIE"
-}
-
-# Cycles of plain, sticky and new chunks: at least WARMUP_SECONDS, then until every scenario's
-# throughput is within WARMUP_TOLERANCE of the previous cycle (the JIT has settled), at most
-# WARMUP_MAX_SECONDS. On one contended CPU, C2 can need well over a minute of load.
-warm_up() { # sets WARM_ELAPSED, WARM_STABLE, WARM_TRACE
-  log "warming up: ${WARMUP_SECONDS}-${WARMUP_MAX_SECONDS}s in ${WARMUP_CHUNK}s chunks, one per scenario in turn"
-  local cycle=0 stable idx name url cookie rps file line
-  local -A previous=()
-  WARM_ELAPSED=0 WARM_STABLE=0 WARM_TRACE=""
-  while :; do
-    cycle=$((cycle + 1)) stable=1
-    line=""
-    for idx in ${WARMUP_INDEXES:-1 2 3}; do # plain, sticky, new (their places in SCENARIOS), or as given
-      IFS='|' read -r name url cookie <<< "${SCENARIOS[$idx]}"
-      file="$RAW/warmup-$cycle-$name.txt"
-      run_wrk "$file" "$WARMUP_CHUNK" "$url" "$cookie"
-      read -r rps _ <<< "$(parse_wrk "$file")"
-      line+=" $name $(printf '%.0f' "$rps")"
-      if [[ -z "${previous[$name]:-}" ]] || ! within "$rps" "${previous[$name]}" "$WARMUP_TOLERANCE"; then stable=0; fi
-      previous[$name]=$rps
-    done
-    WARM_TRACE+="  cycle $cycle:$line"$'\n'
-    WARM_ELAPSED=$((WARM_ELAPSED + $(wc -w <<< "${WARMUP_INDEXES:-1 2 3}") * WARMUP_CHUNK))
-    log "warm-up cycle $cycle (${WARM_ELAPSED}s):$line req/s"
-    WARM_STABLE=$stable
-    if ((WARM_ELAPSED >= WARMUP_SECONDS && stable)) || ((WARM_ELAPSED >= WARMUP_MAX_SECONDS)); then break; fi
-  done
-}
-
-run_rounds() { # ROUNDS interleaved rounds of every scenario; fills RPS, P50, P99 (lists) and ERR (sums)
-  local round s name url cookie file rps p50 p99 errors
-  for round in $(seq 1 "$ROUNDS"); do
-    for s in "${SCENARIOS[@]}"; do
-      IFS='|' read -r name url cookie <<< "$s"
-      file="$RAW/round$round-$name.txt"
-      log "round $round/$ROUNDS: $name (${DURATION}s)"
-      run_wrk "$file" "$DURATION" "$url" "$cookie"
-      read -r rps p50 p99 errors <<< "$(parse_wrk "$file")"
-      RPS["$name"]+="$rps " P50["$name"]+="$p50 " P99["$name"]+="$p99 "
-      ERR["$name"]=$(( ${ERR["$name"]:-0} + errors ))
-    done
-  done
 }
 
 scale_run() { # SCALE_REQUESTS cookieless requests, each a new client; sets SCALE_SECS, SCALE_LINE, SCALE_RESPONSES

@@ -1,5 +1,5 @@
 # The summary of bench/load.sh (sourced, not run): `write_summary` prints the table that load.sh
-# saves as target/bench/run-<date>/summary.txt. Reads the variables the steps in phases.sh set.
+# saves as target/bench/run-<date>/summary.txt. Reads what phases.sh and rounds.sh record.
 # shellcheck shell=bash
 
 write_summary() {
