@@ -70,9 +70,7 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
 
     /**
      * Backends only, no gateway: for a test that starts its own (one that must fail to start, one per
-     * process, one stopped mid-test) from {@link #properties()}. Do not start and close a second
-     * in-process gateway next to the fixture's: closing a context disposes Reactor Netty's global
-     * resources, which takes the other gateway down.
+     * process, one stopped mid-test) from {@link #properties()}.
      */
     public GatewayFixture withoutGateway() {
         this.withoutGateway = true;
