@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.HiveServer2Registrations;
 import dev.affinity.gateway.support.ManagementClient;
-import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -33,18 +33,18 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ExtendWith(OutputCaptureExtension.class)
 class DiscoveryStartupTests {
 
-    static final List<TestBackend> backends = List.of(TestBackend.start("hs2-a"), TestBackend.start("hs2-b"));
-
-    @AfterAll
-    static void stopBackends() {
-        backends.forEach(TestBackend::close);
-    }
+    /**
+     * Backends only: each case starts its own gateway, since how it starts (logs, readiness, the wait
+     * for ZooKeeper) is what it tests.
+     */
+    @RegisterExtension
+    static final GatewayFixture hs2 = GatewayFixture.service("hs2", 2).withoutGateway();
 
     @Test
     void shouldStartCleanWithStaticInstances(CapturedOutput output) {
         int logStart = output.getAll().length();
         try (ConfigurableApplicationContext gateway =
-                TestGateway.start(TestGateway.properties("hive", backends, healthy(Map.of())))) {
+                TestGateway.start(TestGateway.properties("hive", hs2.backends(), healthy(Map.of())))) {
             assertFirstRequestsSpreadAndReady(gateway, output, logStart, "\"discovery\":{\"status\":\"UP\"}");
         }
     }
@@ -54,7 +54,7 @@ class DiscoveryStartupTests {
         try (TestingServer zookeeper = new TestingServer();
                 HiveServer2Registrations hive =
                         new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2")) {
-            backends.forEach(hive::register);
+            hs2.backends().forEach(hive::register);
             int logStart = output.getAll().length();
             try (ConfigurableApplicationContext gateway = TestGateway.start(TestGateway.properties(
                     "hive",
@@ -68,7 +68,7 @@ class DiscoveryStartupTests {
                 assertThat(output.getAll().substring(logStart))
                         .containsPattern("service=hive mode=sticky instances=\\[127.0.0.1:\\d+, 127.0.0.1:\\d+]")
                         .doesNotContain("instances from ZooKeeper /hiveserver2: [127.0.0.1:"
-                                + backends.get(0).port() + "]");
+                                + hs2.backends().get(0).port() + "]");
                 assertFirstRequestsSpreadAndReady(gateway, output, logStart, "\"zookeeper\":{\"hive\":\"answered\"}");
             }
         }
@@ -80,7 +80,7 @@ class DiscoveryStartupTests {
         try (TestingServer zookeeper = new TestingServer();
                 HiveServer2Registrations hive =
                         new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2")) {
-            backends.forEach(hive::register);
+            hs2.backends().forEach(hive::register);
             zookeeper.stop(); // it keeps its data (and the registrations' sessions) across the restart
             int logStart = output.getAll().length();
             CompletableFuture<ConfigurableApplicationContext> starting =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.HiveServer2Registrations;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
@@ -16,11 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -34,24 +34,20 @@ class KnoxExampleTests {
     /** Knox's cookie name, kept by the per-service {@code cookie.name} of both services. */
     static final String COOKIE = "KNOX_BACKEND-HIVE";
 
-    static final List<TestBackend> backends = List.of(
-            TestBackend.start("hs2-a"),
-            TestBackend.start("hs2-b"),
-            TestBackend.start("hs2-c"),
-            TestBackend.start("hs2-d"));
-
-    @AfterAll
-    static void stopBackends() {
-        backends.forEach(TestBackend::close);
-    }
+    /**
+     * Backends only: the gateway is configured by the example file itself; hs2-a and hs2-b are its
+     * static instances, hs2-c and hs2-d register in ZooKeeper.
+     */
+    @RegisterExtension
+    static final GatewayFixture hs2 = GatewayFixture.service("hs2", 4).withoutGateway();
 
     @Test
     void shouldKeepEveryKnoxClientOnItsHiveServer2(@TempDir Path dir) throws Exception {
         try (TestingServer zookeeper = new TestingServer();
                 HiveServer2Registrations registry =
                         new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2")) {
-            registry.register(backends.get(2));
-            registry.register(backends.get(3));
+            registry.register(hs2.backends().get(2));
+            registry.register(hs2.backends().get(3));
             Path config = dir.resolve("knox.yml");
             Files.writeString(config, example(zookeeper.getConnectString()));
             try (ConfigurableApplicationContext gateway = TestGateway.start(Map.of(
@@ -70,10 +66,10 @@ class KnoxExampleTests {
                         port, "/gateway/sandbox", "http://hs2-a.example.com:10001/cliservice", "hs2-a");
                 assertStaysWithKnoxCookie(
                         port, "/gateway/sandbox", "http://hs2-b.example.com:10001/cliservice", "hs2-b");
-                assertThat(backends.get(0).paths()).as("Knox's rewrite").containsOnly("/cliservice");
+                assertThat(hs2.backends().get(0).paths()).as("Knox's rewrite").containsOnly("/cliservice");
                 assertStaysOnTheFirstCookieOfTwo(port);
                 assertNewClientsGetKnoxsNameAndPath(port);
-                for (TestBackend backend : backends.subList(2, 4)) {
+                for (TestBackend backend : hs2.backends().subList(2, 4)) {
                     assertStaysWithKnoxCookie(
                             port, "/gateway/analytics", HiveServer2Registrations.knoxUrl(backend), backend.name());
                 }
@@ -129,10 +125,10 @@ class KnoxExampleTests {
         }
         String swapped = yaml.replace(
                         "uri: http://hs2-a.example.com:10001",
-                        "uri: " + backends.get(0).uri())
+                        "uri: " + hs2.backends().get(0).uri())
                 .replace(
                         "uri: http://hs2-b.example.com:10001",
-                        "uri: " + backends.get(1).uri())
+                        "uri: " + hs2.backends().get(1).uri())
                 .replace("zk1.example.com:2181,zk2.example.com:2181,zk3.example.com:2181", ensemble);
         assertThat(swapped)
                 .contains("knox-url: http://hs2-a.example.com:10001/cliservice")

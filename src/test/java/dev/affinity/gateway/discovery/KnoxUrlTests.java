@@ -7,14 +7,14 @@ import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.KnoxCookieValues;
 import dev.affinity.gateway.registry.Snapshot;
 import dev.affinity.gateway.registry.SnapshotOwner;
-import dev.affinity.gateway.support.TestBackend;
+import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.TestGateway;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -25,22 +25,21 @@ import reactor.core.scheduler.Schedulers;
 @ExtendWith(OutputCaptureExtension.class)
 class KnoxUrlTests {
 
-    static final List<TestBackend> backends = List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"));
-
-    @AfterAll
-    static void stopBackends() {
-        backends.forEach(TestBackend::close);
-    }
+    /**
+     * Backends and properties only: each case starts its own gateway, which may fail to start (a second
+     * gateway in the JVM that closes takes Reactor Netty's global resources, and the first, down).
+     */
+    @RegisterExtension
+    static final GatewayFixture hive =
+            GatewayFixture.service("hive", 2).withoutGateway().with("affinity.cookie.hash", "knox-sha256");
 
     @Test
     void shouldFailStartupNamingTheServiceTheInstanceAndTheKey() {
-        Map<String, Object> extra = new HashMap<>();
-        extra.put("affinity.services.hive.mode", "sticky");
-        extra.put("affinity.cookie.hash", "knox-sha256");
-        extra.put(
+        Map<String, Object> properties = hive.properties();
+        properties.put("affinity.services.hive.mode", "sticky");
+        properties.put(
                 "spring.cloud.discovery.client.simple.instances.hive[0].metadata.knox-url",
                 "http://hs2-a:10001/cliservice");
-        Map<String, Object> properties = TestGateway.properties("hive", backends, extra);
 
         assertThatThrownBy(() -> TestGateway.start(properties).close())
                 .satisfies(ex -> assertThat(
@@ -52,24 +51,22 @@ class KnoxUrlTests {
 
     @Test
     void shouldStartWhenEveryInstanceHasItsKnoxUrl() {
-        Map<String, Object> extra = new HashMap<>();
-        extra.put("affinity.services.hive.mode", "sticky");
-        extra.put("affinity.cookie.hash", "knox-sha256");
-        for (int i = 0; i < backends.size(); i++) {
-            extra.put(
+        Map<String, Object> properties = hive.properties();
+        properties.put("affinity.services.hive.mode", "sticky");
+        for (int i = 0; i < hive.backends().size(); i++) {
+            properties.put(
                     "spring.cloud.discovery.client.simple.instances.hive[" + i + "].metadata.knox-url",
                     "http://hs2-" + i + ":10001/cliservice");
         }
-        TestGateway.start(TestGateway.properties("hive", backends, extra)).close();
+        TestGateway.start(properties).close();
     }
 
     @Test
     void shouldNotAskAFailoverServiceForKnoxUrlsItNeverUses() {
-        Map<String, Object> extra = new HashMap<>();
-        extra.put("affinity.services.hive.mode", "failover");
-        extra.put("affinity.cookie.hash", "knox-sha256");
-        try (var gateway = TestGateway.start(TestGateway.properties("hive", backends, extra))) {
-            var response = new dev.affinity.gateway.support.CookieClient(TestGateway.port(gateway)).get("/hive/x");
+        Map<String, Object> properties = hive.properties();
+        properties.put("affinity.services.hive.mode", "failover");
+        try (var gateway = TestGateway.start(properties)) {
+            var response = new CookieClient(TestGateway.port(gateway)).get("/hive/x");
             assertThat(response.statusCode()).as("its instances are all there").isEqualTo(200);
         }
     }

@@ -5,14 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.GatewayProcess;
 import dev.affinity.gateway.support.HaProxy;
-import dev.affinity.gateway.support.TestBackend;
-import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two gateways behind a plain HAProxy (the settings of docs/OPERATIONS.md), 20 cookie clients, and
@@ -31,13 +29,13 @@ import org.junit.jupiter.api.Test;
  */
 class RollingRestartTests {
 
-    static final List<TestBackend> backends =
-            List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"), TestBackend.start("hive-c"));
-
-    @AfterAll
-    static void stopBackends() {
-        backends.forEach(TestBackend::close);
-    }
+    /** Backends and properties only: the gateways are processes the test stops and starts itself. */
+    @RegisterExtension
+    static final GatewayFixture hive = GatewayFixture.service("hive", 3)
+            .withoutGateway()
+            .with("affinity.services.hive.mode", "sticky")
+            // HAProxy below marks a server down within fall x inter = 2s; one more interval of margin
+            .with("affinity.shutdown.drain-delay", "4s");
 
     @Test
     void shouldLoseNoRequestAndMoveNoClientDuringARollingRestartBehindHaProxy() throws Exception {
@@ -109,12 +107,9 @@ class RollingRestartTests {
     }
 
     static GatewayProcess start(int port, int managementPort) {
-        Map<String, Object> properties = new HashMap<>(
-                TestGateway.properties("hive", backends, Map.of("affinity.services.hive.mode", "sticky")));
+        Map<String, Object> properties = hive.properties();
         properties.put("server.port", port);
         properties.put("management.server.port", managementPort);
-        // HAProxy below marks a server down within fall x inter = 2s; one more interval of margin
-        properties.put("affinity.shutdown.drain-delay", "4s");
         return GatewayProcess.start(properties);
     }
 
