@@ -26,7 +26,7 @@ public interface CookieValueScheme {
         }
     };
 
-    /** The value issued today for this instance of this service. */
+    /** The value issued now, with the current key, for this instance of this service. */
     String current(String serviceId, ServiceInstance instance);
 
     /** Values still honoured (then re-issued) for this instance, made with earlier keys. */
