@@ -34,12 +34,12 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, DiscoveryStart
 
     /** Watchers for every service with a ZooKeeper ensemble; nothing connects before {@link #start()}. */
     public ZookeeperDiscoveryClient(Map<String, ServiceProperties> services, Consumer<HeartbeatEvent> events) {
-        this(services, ZookeeperInstanceWatch.Timeouts.DEFAULT, events);
+        this(services, ZookeeperInstanceWatch.TimeoutPolicy.DEFAULT, events);
     }
 
     ZookeeperDiscoveryClient(
             Map<String, ServiceProperties> services,
-            ZookeeperInstanceWatch.Timeouts timeouts,
+            ZookeeperInstanceWatch.TimeoutPolicy timeouts,
             Consumer<HeartbeatEvent> events) {
         this.events = events;
         this.startupWait = timeouts.startupWait();

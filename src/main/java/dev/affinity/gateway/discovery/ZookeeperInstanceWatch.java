@@ -31,10 +31,10 @@ final class ZookeeperInstanceWatch implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ZookeeperInstanceWatch.class);
 
     /** ZooKeeper and Curator timeouts: bounded, so startup never waits long for an unreachable ensemble. */
-    record Timeouts(Duration connection, Duration session, Duration startupWait) {
+    record TimeoutPolicy(Duration connection, Duration session, Duration startupWait) {
 
-        static final Timeouts DEFAULT =
-                new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10));
+        static final TimeoutPolicy DEFAULT =
+                new TimeoutPolicy(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
     private final String serviceId;
@@ -43,7 +43,7 @@ final class ZookeeperInstanceWatch implements AutoCloseable {
 
     private final String path;
 
-    private final Timeouts timeouts;
+    private final TimeoutPolicy timeouts;
 
     private final Runnable onChange;
 
@@ -59,7 +59,8 @@ final class ZookeeperInstanceWatch implements AutoCloseable {
 
     @SuppressWarnings(
             "deprecation") // PathChildrenCache: works with ZooKeeper servers older than 3.6, unlike CuratorCache
-    ZookeeperInstanceWatch(String serviceId, String ensemble, String namespace, Timeouts timeouts, Runnable onChange) {
+    ZookeeperInstanceWatch(
+            String serviceId, String ensemble, String namespace, TimeoutPolicy timeouts, Runnable onChange) {
         this.serviceId = serviceId;
         this.ensemble = ensemble;
         this.path = ZKPaths.makePath("/", namespace);

@@ -19,8 +19,8 @@ import org.springframework.cloud.client.ServiceInstance;
 /** One service's live instance list against a real in-process ZooKeeper. */
 class ZookeeperInstanceWatchTests {
 
-    static final ZookeeperInstanceWatch.Timeouts SHORT =
-            new ZookeeperInstanceWatch.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2));
+    static final ZookeeperInstanceWatch.TimeoutPolicy SHORT = new ZookeeperInstanceWatch.TimeoutPolicy(
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2));
 
     static final List<TestBackend> backends = List.of(TestBackend.start("hs2-a"), TestBackend.start("hs2-b"));
 
