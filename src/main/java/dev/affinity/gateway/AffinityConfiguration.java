@@ -7,7 +7,7 @@ import dev.affinity.gateway.config.AffinityProperties;
 import dev.affinity.gateway.config.ServiceCookieProperties;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
 import dev.affinity.gateway.cookie.CookieKeyFactory;
-import dev.affinity.gateway.cookie.CookieValues;
+import dev.affinity.gateway.cookie.CookieValueScheme;
 import dev.affinity.gateway.filter.AffinityCookieHeadersFilter;
 import dev.affinity.gateway.filter.AffinityFilter;
 import dev.affinity.gateway.filter.BodyFailureFilter;
@@ -39,7 +39,7 @@ public class AffinityConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public CookieValues affinityCookieValues(AffinityProperties properties) {
+    public CookieValueScheme affinityCookieValues(AffinityProperties properties) {
         return CookieKeyFactory.from(properties.getCookie());
     }
 
@@ -59,7 +59,7 @@ public class AffinityConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public AffinityRegistry affinityRegistry(
-            AffinityProperties properties, CookieValues cookieValues, AffinityCookieWriter cookieWriter) {
+            AffinityProperties properties, CookieValueScheme cookieValues, AffinityCookieWriter cookieWriter) {
         return new AffinityRegistry(properties.getServices().entrySet().stream()
                 .map(entry -> new AffinityService(
                         entry.getKey(),
@@ -67,7 +67,9 @@ public class AffinityConfiguration {
                         cookieWriter.cookieName(entry.getKey()),
                         new SnapshotOwner(
                                 entry.getKey(),
-                                (entry.getValue().getMode() == AffinityMode.STICKY) ? cookieValues : CookieValues.NONE,
+                                (entry.getValue().getMode() == AffinityMode.STICKY)
+                                        ? cookieValues
+                                        : CookieValueScheme.NONE,
                                 entry.getValue().getHealth(),
                                 Schedulers.parallel())))
                 .toList());

@@ -4,7 +4,7 @@ import dev.affinity.gateway.config.AffinityMode;
 import dev.affinity.gateway.config.BalancerType;
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.CookieScan;
-import dev.affinity.gateway.cookie.HmacCookieValues;
+import dev.affinity.gateway.cookie.HmacCookieValueScheme;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.Decision;
 import dev.affinity.gateway.registry.InstanceState;
@@ -92,7 +92,7 @@ public class AffinityDecisionBenchmark {
         ServiceProperties settings = new ServiceProperties();
         settings.setMode(AffinityMode.STICKY);
         settings.setBalancer(BalancerType.ROUND_ROBIN);
-        HmacCookieValues values = new HmacCookieValues(SECRET, List.of(PREVIOUS_SECRET));
+        HmacCookieValueScheme values = new HmacCookieValueScheme(SECRET, List.of(PREVIOUS_SECRET));
         this.owner = new SnapshotOwner(SERVICE, values, settings.getHealth(), Schedulers.single());
         this.owner.discovered(List.of(
                 new DefaultServiceInstance("b1", SERVICE, "127.0.0.1", 19001, false),
@@ -102,7 +102,7 @@ public class AffinityDecisionBenchmark {
         this.balancer = new AffinityLoadBalancer(new AffinityService(SERVICE, settings, COOKIE, this.owner));
         this.second = this.owner.current().members().get(1);
         String previousValue =
-                new HmacCookieValues(PREVIOUS_SECRET, List.of()).current(SERVICE, this.second.instance());
+                new HmacCookieValueScheme(PREVIOUS_SECRET, List.of()).current(SERVICE, this.second.instance());
 
         this.stickyHeaders = List.of(COOKIE + "=" + this.second.cookieValue());
         this.stickyAmongOthersHeaders =
@@ -110,7 +110,7 @@ public class AffinityDecisionBenchmark {
         this.previousKeyHeaders = List.of(COOKIE + "=" + previousValue);
         this.otherCookiesHeaders = List.of("JSESSIONID=6F1C2B9A0D; theme=dark");
         this.stampedHeaders =
-                List.of(COOKIE + "=" + this.second.cookieValue() + HmacCookieValues.stamp(1_796_000_000L));
+                List.of(COOKIE + "=" + this.second.cookieValue() + HmacCookieValueScheme.stamp(1_796_000_000L));
         ServiceProperties hashed = new ServiceProperties();
         hashed.setBalancer(BalancerType.HASH);
         this.hashing = new AffinityChooser(SERVICE, hashed);
@@ -142,7 +142,7 @@ public class AffinityDecisionBenchmark {
                 ? snapshot.lookup(
                         cookie.source(),
                         cookie.valueStart(),
-                        HmacCookieValues.nameEnd(cookie.valueStart(), cookie.valueEnd()))
+                        HmacCookieValueScheme.nameEnd(cookie.valueStart(), cookie.valueEnd()))
                 : null;
         InstanceState pinned = (match != null) ? match.member().state() : null;
         AffinityRequest request = new AffinityRequest(

@@ -46,9 +46,9 @@ public class CookieBenchmark {
 
     MockServerHttpRequest forwardedHttpsRequest;
 
-    HmacCookieValues hmac;
+    HmacCookieValueScheme hmac;
 
-    HmacCookieValues hmacWithPreviousSecret;
+    HmacCookieValueScheme hmacWithPreviousSecret;
 
     ServiceInstance instance;
 
@@ -71,9 +71,9 @@ public class CookieBenchmark {
                 .remoteAddress(new java.net.InetSocketAddress("127.0.0.1", 40000))
                 .header("Forwarded", "for=192.0.2.60;proto=https;by=203.0.113.43")
                 .build();
-        this.hmac = new HmacCookieValues(
+        this.hmac = new HmacCookieValueScheme(
                 "bench-current-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8), List.of());
-        this.hmacWithPreviousSecret = new HmacCookieValues(
+        this.hmacWithPreviousSecret = new HmacCookieValueScheme(
                 "bench-current-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8),
                 List.of("bench-previous-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
         this.instance = new DefaultServiceInstance("b2", SERVICE, "127.0.0.1", 19002, false);

@@ -25,8 +25,8 @@ public class AffinityActuatorConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public AffinityMeters affinityMeters(AffinityRegistry registry) {
-        return new AffinityMeters(registry);
+    public AffinityMeterBinder affinityMeters(AffinityRegistry registry) {
+        return new AffinityMeterBinder(registry);
     }
 
     /** The {@code discovery} health component, part of readiness: which discovery source has not answered yet. */

@@ -32,26 +32,26 @@ public class AffinityEndpoint {
     }
 
     @ReadOperation
-    public AffinityDescriptors.Services services() {
-        Map<String, AffinityDescriptors.Service> services = new LinkedHashMap<>();
-        this.registry.services().forEach(s -> services.put(s.serviceId(), AffinityDescriptors.Service.of(s)));
-        return new AffinityDescriptors.Services(services);
+    public AffinityDescriptor services() {
+        Map<String, AffinityDescriptor.Service> services = new LinkedHashMap<>();
+        this.registry.services().forEach(s -> services.put(s.serviceId(), AffinityDescriptor.Service.of(s)));
+        return new AffinityDescriptor(services);
     }
 
     @ReadOperation
-    public AffinityDescriptors.@Nullable Service service(@Selector String service) {
+    public AffinityDescriptor.@Nullable Service service(@Selector String service) {
         AffinityService found = this.registry.service(service);
-        return (found != null) ? AffinityDescriptors.Service.of(found) : null;
+        return (found != null) ? AffinityDescriptor.Service.of(found) : null;
     }
 
     @ReadOperation
-    public AffinityDescriptors.@Nullable Instance instance(@Selector String service, @Selector String instance) {
+    public AffinityDescriptor.@Nullable Instance instance(@Selector String service, @Selector String instance) {
         AffinityService found = this.registry.service(service);
         if (found == null) {
             return null;
         }
         Snapshot.Member member = found.snapshots().current().member(instance);
-        return (member != null) ? AffinityDescriptors.Instance.of(member, found.usesCookie()) : null;
+        return (member != null) ? AffinityDescriptor.Instance.of(member, found.usesCookie()) : null;
     }
 
     /**
@@ -89,7 +89,7 @@ public class AffinityEndpoint {
         found.snapshots().setAdminState(member.state(), target);
         Snapshot.Member updated = found.snapshots().current().member(member.state());
         return new WebEndpointResponse<>(
-                AffinityDescriptors.Instance.of((updated != null) ? updated : member, found.usesCookie()));
+                AffinityDescriptor.Instance.of((updated != null) ? updated : member, found.usesCookie()));
     }
 
     private static WebEndpointResponse<Object> error(int status, String message) {

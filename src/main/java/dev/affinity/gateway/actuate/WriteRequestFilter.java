@@ -1,11 +1,9 @@
 package dev.affinity.gateway.actuate;
 
-import java.nio.charset.StandardCharsets;
+import dev.affinity.gateway.server.PlainTextWriter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.WebFilter;
@@ -33,20 +31,12 @@ public class WriteRequestFilter implements WebFilter, Ordered {
                         ex -> reason(exchange, HttpStatus.BAD_REQUEST, "The body is not valid JSON: " + EXAMPLE));
     }
 
-    /** Answers with {@code status} and a one-line plain-text reason. */
+    /**
+     * Answers with {@code status} and a one-line plain-text reason, and closes the connection: the
+     * request body is left unread, so the connection is not reused with bytes pending.
+     */
     static Mono<Void> reason(ServerWebExchange exchange, HttpStatus status, String reason) {
-        ServerHttpResponse response = exchange.getResponse();
-        if (response.isCommitted()) {
-            return Mono.empty();
-        }
-        response.setStatusCode(status);
-        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-        response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
-        response.getHeaders().setContentLength(body.length);
-        // the request body is left unread: close the connection rather than reuse it with bytes pending
-        response.getHeaders().setConnection("close");
-        return response.writeWith(
-                Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+        return PlainTextWriter.write(exchange.getResponse(), status, reason, true);
     }
 
     /** After Spring Security's filters (order -100), so an anonymous write is still a 401 or 403 first. */

@@ -30,7 +30,7 @@ final class RendezvousHashing {
     private final long serviceSeed;
 
     /** The instance hashes of the latest snapshot seen: rebuilt, not locked, when it changes. */
-    private volatile Weights weights = new Weights(null, new long[0]);
+    private volatile WeightTable weights = new WeightTable(null, new long[0]);
 
     RendezvousHashing(String serviceId) {
         this.serviceSeed = mix(hash(serviceId) ^ 0x9E3779B97F4A7C15L);
@@ -62,14 +62,14 @@ final class RendezvousHashing {
     }
 
     private long[] seeds(Snapshot snapshot) {
-        Weights current = this.weights;
+        WeightTable current = this.weights;
         if (current.snapshot != snapshot) {
             long[] seeds = new long[snapshot.members().size()];
             for (int i = 0; i < seeds.length; i++) {
                 seeds[i] = mix(hash(
                         InstanceKeyPolicy.cookieKey(snapshot.members().get(i).instance())));
             }
-            current = new Weights(snapshot, seeds);
+            current = new WeightTable(snapshot, seeds);
             this.weights = current; // a race rebuilds the same values twice: harmless
         }
         return current.seeds;
@@ -94,5 +94,5 @@ final class RendezvousHashing {
         return h;
     }
 
-    private record Weights(@Nullable Snapshot snapshot, long[] seeds) {}
+    private record WeightTable(@Nullable Snapshot snapshot, long[] seeds) {}
 }

@@ -54,6 +54,6 @@ public record HashOn(Source source, @Nullable String header) {
 
     @Override
     public String toString() {
-        return (this.source == Source.HEADER) ? HEADER_PREFIX + this.header : ConfigNames.of(this.source);
+        return (this.source == Source.HEADER) ? HEADER_PREFIX + this.header : ConfigName.of(this.source);
     }
 }

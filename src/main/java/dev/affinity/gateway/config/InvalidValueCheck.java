@@ -116,7 +116,7 @@ final class InvalidValueCheck {
                 while (end < fieldPath.length() && fieldPath.charAt(end) != '.' && fieldPath.charAt(end) != '[') {
                     end++;
                 }
-                elements.add(ConfigNames.dashed(fieldPath.substring(i, end)));
+                elements.add(ConfigName.dashed(fieldPath.substring(i, end)));
                 i = end;
             }
         }

@@ -45,7 +45,7 @@ final class KnownKeyCheck {
         for (Field field : raw.getDeclaredFields()) {
             if (!Modifier.isStatic(field.getModifiers())
                     && BeanUtils.getPropertyDescriptor(raw, field.getName()) != null) {
-                keys.add(ConfigNames.dashed(field.getName()));
+                keys.add(ConfigName.dashed(field.getName()));
             }
         }
         return keys;

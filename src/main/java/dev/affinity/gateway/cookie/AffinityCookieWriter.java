@@ -30,7 +30,7 @@ public final class AffinityCookieWriter {
     private static final Pattern FORWARDED_HTTPS =
             Pattern.compile("[^,]*?\\bproto=\"?https\"?(?:[;,\\s]|$)", Pattern.CASE_INSENSITIVE);
 
-    private final Map<String, CookieAttributes> services;
+    private final Map<String, CookieTemplate> services;
 
     private final CookieProperties shared;
 
@@ -65,10 +65,10 @@ public final class AffinityCookieWriter {
         this.trustedProxies = trustedProxies;
         this.stamped = shared.getHash() == CookieHash.HMAC_SHA256;
         this.clock = clock;
-        Map<String, CookieAttributes> services = new LinkedHashMap<>();
+        Map<String, CookieTemplate> services = new LinkedHashMap<>();
         Map<String, String> owners = new HashMap<>();
         for (Map.Entry<String, ServiceCookieProperties> entry : overrides.entrySet()) {
-            CookieAttributes attributes = CookieAttributes.resolve(entry.getKey(), shared, entry.getValue());
+            CookieTemplate attributes = CookieTemplate.resolve(entry.getKey(), shared, entry.getValue());
             String scope = attributes.name() + "; Path=" + attributes.path() + "; Domain="
                     + ((attributes.domain() != null) ? attributes.domain() : "");
             String other = owners.putIfAbsent(scope, entry.getKey());
@@ -89,11 +89,11 @@ public final class AffinityCookieWriter {
     }
 
     /** The cookie of a service (its overrides applied). */
-    public CookieAttributes attributes(String serviceId) {
-        CookieAttributes attributes = this.services.get(serviceId);
+    public CookieTemplate attributes(String serviceId) {
+        CookieTemplate attributes = this.services.get(serviceId);
         return (attributes != null)
                 ? attributes
-                : CookieAttributes.resolve(serviceId, this.shared, new ServiceCookieProperties());
+                : CookieTemplate.resolve(serviceId, this.shared, new ServiceCookieProperties());
     }
 
     /** The cookie name of a service: its {@code cookie.name}, else {@code <name-prefix>-<service id>}. */
@@ -108,16 +108,16 @@ public final class AffinityCookieWriter {
      * sent), so this value wins over all of them even within the same second.
      */
     public String pinCookie(String serviceId, String value, long newerThan, ServerHttpRequest request) {
-        if (!this.stamped || value.length() != HmacCookieValues.VALUE_LENGTH) {
+        if (!this.stamped || value.length() != HmacCookieValueScheme.VALUE_LENGTH) {
             return pinCookie(serviceId, value, request);
         }
         long issued = Math.max(this.clock.millis() / 1000, newerThan + 1);
-        return pinCookie(serviceId, value + HmacCookieValues.stamp(issued), request);
+        return pinCookie(serviceId, value + HmacCookieValueScheme.stamp(issued), request);
     }
 
     /** The {@code Set-Cookie} value pinning the client of {@code request} to {@code value} as given. */
     public String pinCookie(String serviceId, String value, ServerHttpRequest request) {
-        CookieAttributes attributes = attributes(serviceId);
+        CookieTemplate attributes = attributes(serviceId);
         ResponseCookie.ResponseCookieBuilder cookie = ResponseCookie.from(attributes.name(), value)
                 .path(attributes.path())
                 .httpOnly(attributes.httpOnly())
@@ -132,7 +132,7 @@ public final class AffinityCookieWriter {
         return cookie.build().toString();
     }
 
-    boolean isSecure(CookieAttributes attributes, ServerHttpRequest request) {
+    boolean isSecure(CookieTemplate attributes, ServerHttpRequest request) {
         return switch (attributes.secure()) {
             case TRUE -> true;
             case FALSE -> false;

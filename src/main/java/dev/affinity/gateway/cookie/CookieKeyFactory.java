@@ -8,7 +8,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns the configured cookie settings into the {@link CookieValues} the registry uses. */
+/** Turns the configured cookie settings into the {@link CookieValueScheme} the registry uses. */
 public final class CookieKeyFactory {
 
     private static final Logger logger = LoggerFactory.getLogger(CookieKeyFactory.class);
@@ -16,9 +16,9 @@ public final class CookieKeyFactory {
     private CookieKeyFactory() {}
 
     /** Knox-compatible values, or HMAC values under the configured (or a random per-process) key. */
-    public static CookieValues from(CookieProperties properties) {
+    public static CookieValueScheme from(CookieProperties properties) {
         if (properties.getHash() == CookieHash.KNOX_SHA256) {
-            return new KnoxCookieValues();
+            return new KnoxCookieValueScheme();
         }
         byte[] current;
         if (properties.getSecret().isEmpty()) {
@@ -33,6 +33,6 @@ public final class CookieKeyFactory {
         List<byte[]> previous = properties.getPreviousSecrets().stream()
                 .map(secret -> secret.getBytes(StandardCharsets.UTF_8))
                 .toList();
-        return new HmacCookieValues(current, previous);
+        return new HmacCookieValueScheme(current, previous);
     }
 }

@@ -12,14 +12,14 @@ import org.springframework.context.annotation.Profile;
 public class DemoConfiguration {
 
     @Bean
-    public DemoBackends demoBackends(
+    public DemoBackendGroup demoBackends(
             @Value("${demo.host:127.0.0.1}") String host, @Value("${demo.first-port:9001}") int firstPort) {
-        return new DemoBackends(host, firstPort, 3);
+        return new DemoBackendGroup(host, firstPort, 3);
     }
 
     @Bean
     public SmartLifecycle demoLifecycle(
-            DemoBackends backends,
+            DemoBackendGroup backends,
             @Value("${demo.host:127.0.0.1}") String host,
             @Value("${demo.control-port:9000}") int controlPort) {
         DemoControlServer control = new DemoControlServer(backends);

@@ -12,11 +12,11 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class DemoControlServer {
 
-    private final DemoBackends backends;
+    private final DemoBackendGroup backends;
 
     private DisposableServer server;
 
-    public DemoControlServer(DemoBackends backends) {
+    public DemoControlServer(DemoBackendGroup backends) {
         this.backends = backends;
     }
 

@@ -17,7 +17,7 @@ import org.springframework.cloud.client.discovery.simple.InstanceProperties;
  * affinity service has no {@code knox-url} metadata, naming the service, the instance and the key: without
  * it no Knox cookie can ever name the instance, and every Knox client of it would silently lose
  * its session. (Instances from ZooKeeper always carry it; ones a live discovery client reports
- * later without it are left out with a WARN, see {@code cookie.KnoxCookieValues}.)
+ * later without it are left out with a WARN, see {@code cookie.KnoxCookieValueScheme}.)
  */
 public class KnoxUrlStartupCheck implements SmartInitializingSingleton {
 

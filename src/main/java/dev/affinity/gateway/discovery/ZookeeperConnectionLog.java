@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 final class ZookeeperConnectionLog {
 
     /** Under the instances' name: operators filter on it (and tests read it). */
-    private static final Logger logger = LoggerFactory.getLogger(ZookeeperServiceInstances.class);
+    private static final Logger logger = LoggerFactory.getLogger(ZookeeperInstanceWatch.class);
 
     private final String serviceId;
 

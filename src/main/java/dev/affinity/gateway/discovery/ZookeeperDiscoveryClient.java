@@ -24,7 +24,7 @@ import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
  */
 public class ZookeeperDiscoveryClient implements DiscoveryClient, DiscoveryStartup, AutoCloseable {
 
-    private final Map<String, ZookeeperServiceInstances> services = new LinkedHashMap<>();
+    private final Map<String, ZookeeperInstanceWatch> services = new LinkedHashMap<>();
 
     private final Consumer<HeartbeatEvent> events;
 
@@ -34,12 +34,12 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, DiscoveryStart
 
     /** Watchers for every service with a ZooKeeper ensemble; nothing connects before {@link #start()}. */
     public ZookeeperDiscoveryClient(Map<String, ServiceProperties> services, Consumer<HeartbeatEvent> events) {
-        this(services, ZookeeperServiceInstances.Timeouts.DEFAULT, events);
+        this(services, ZookeeperInstanceWatch.TimeoutPolicy.DEFAULT, events);
     }
 
     ZookeeperDiscoveryClient(
             Map<String, ServiceProperties> services,
-            ZookeeperServiceInstances.Timeouts timeouts,
+            ZookeeperInstanceWatch.TimeoutPolicy timeouts,
             Consumer<HeartbeatEvent> events) {
         this.events = events;
         this.startupWait = timeouts.startupWait();
@@ -48,7 +48,7 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, DiscoveryStart
             if (zookeeper.isEnabled()) {
                 this.services.put(
                         serviceId,
-                        new ZookeeperServiceInstances(
+                        new ZookeeperInstanceWatch(
                                 serviceId,
                                 Objects.requireNonNull(zookeeper.getEnsemble()),
                                 Objects.requireNonNull(zookeeper.getNamespace()),
@@ -65,7 +65,7 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, DiscoveryStart
 
     @Override
     public List<ServiceInstance> getInstances(String serviceId) {
-        ZookeeperServiceInstances service = this.services.get(serviceId);
+        ZookeeperInstanceWatch service = this.services.get(serviceId);
         return (service != null) ? service.instances() : List.of();
     }
 
@@ -86,7 +86,7 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, DiscoveryStart
 
     @Override
     public boolean answered(String serviceId) {
-        ZookeeperServiceInstances service = this.services.get(serviceId);
+        ZookeeperInstanceWatch service = this.services.get(serviceId);
         return service == null || service.answered();
     }
 
@@ -97,19 +97,19 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, DiscoveryStart
 
     /** Whether the ZooKeeper connection of this service is up right now. */
     public boolean connected(String serviceId) {
-        ZookeeperServiceInstances service = this.services.get(serviceId);
+        ZookeeperInstanceWatch service = this.services.get(serviceId);
         return service != null && service.connected();
     }
 
     /** Connects every service's watcher, waiting a bounded time for each first list. */
     public void start() {
-        this.services.values().forEach(ZookeeperServiceInstances::start);
+        this.services.values().forEach(ZookeeperInstanceWatch::start);
     }
 
     /** Closes every ZooKeeper connection. */
     @Override
     public void close() {
-        this.services.values().forEach(ZookeeperServiceInstances::close);
+        this.services.values().forEach(ZookeeperInstanceWatch::close);
     }
 
     private void changed() {

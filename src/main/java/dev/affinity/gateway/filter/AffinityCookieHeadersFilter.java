@@ -16,7 +16,7 @@ public class AffinityCookieHeadersFilter implements HttpHeadersFilter, Ordered {
 
     @Override
     public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-        Attempts attempts = Attempts.of(exchange);
+        AttemptTracker attempts = AttemptTracker.of(exchange);
         if (attempts == null || attempts.cookie.remainingHeaders() == null) {
             return input; // not an affinity route, or no affinity cookie
         }

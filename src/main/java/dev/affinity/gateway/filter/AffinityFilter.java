@@ -83,8 +83,8 @@ public class AffinityFilter implements GlobalFilter, Ordered {
                 ? new ReplayableBody(request, exchange.getResponse().bufferFactory())
                 : null;
         long hashKey = ClientKeyPolicy.of(service, pin, cookieless, exchange.getRequest(), this.cookies);
-        Attempts attempts = new Attempts(balancer, url, cookie, pin, cookieless, body, hashKey);
-        exchange.getAttributes().put(Attempts.ATTRIBUTE, attempts);
+        AttemptTracker attempts = new AttemptTracker(balancer, url, cookie, pin, cookieless, body, hashKey);
+        exchange.getAttributes().put(AttemptTracker.ATTRIBUTE, attempts);
         ServerWebExchange routed =
                 (body != null) ? exchange.mutate().request(body).build() : exchange;
         return attempt(routed, chain, attempts).doFinally(signal -> {
@@ -95,7 +95,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         });
     }
 
-    private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, Attempts attempts) {
+    private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, AttemptTracker attempts) {
         Choice choice = attempts.balancer.choose(attempts.request());
         Snapshot.Member member = choice.member();
         if (member == null) {
@@ -131,7 +131,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
     }
 
     private Mono<Void> afterAttempt(
-            ServerWebExchange exchange, GatewayFilterChain chain, Attempts attempts, @Nullable Throwable error) {
+            ServerWebExchange exchange, GatewayFilterChain chain, AttemptTracker attempts, @Nullable Throwable error) {
         AttemptObservation.end(exchange, error);
         HttpStatusCode status = exchange.getResponse().getStatusCode();
         boolean failed = error != null || (status != null && status.is5xxServerError());
@@ -169,7 +169,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
     }
 
     /** Records the finished request at one place and pins the client to the instance that answered. */
-    private void finish(ServerWebExchange exchange, Attempts attempts, Snapshot.@Nullable Member served) {
+    private void finish(ServerWebExchange exchange, AttemptTracker attempts, Snapshot.@Nullable Member served) {
         AffinityService service = attempts.service;
         service.stats().record(attempts.outcome((served != null) ? served.state() : null));
         if (served != null && !exchange.getResponse().isCommitted()) {
@@ -186,7 +186,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
     }
 
     /** {@code Set-Cookie} for {@code served}, where the client needs one (once per response). */
-    private void pin(ServerWebExchange exchange, Attempts attempts, Snapshot.Member served) {
+    private void pin(ServerWebExchange exchange, AttemptTracker attempts, Snapshot.Member served) {
         if (attempts.needsCookie(served.state()) && attempts.markPinned()) {
             AffinityService service = attempts.service;
             exchange.getResponse()

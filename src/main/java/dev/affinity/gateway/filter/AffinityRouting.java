@@ -26,6 +26,6 @@ public interface AffinityRouting {
 
     /** The routing of the exchange with these attributes, or {@code null} for a plain route. */
     static @Nullable AffinityRouting of(Map<String, Object> exchangeAttributes) {
-        return (AffinityRouting) exchangeAttributes.get(Attempts.ATTRIBUTE);
+        return (AffinityRouting) exchangeAttributes.get(AttemptTracker.ATTRIBUTE);
     }
 }

@@ -28,7 +28,7 @@ public class BodyFailureFilter implements GlobalFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         return chain.filter(exchange).onErrorResume(error -> {
-            Attempts attempts = Attempts.of(exchange);
+            AttemptTracker attempts = AttemptTracker.of(exchange);
             if (attempts == null
                     || exchange.getResponse().isCommitted()
                     || !FailureKind.causedBy(

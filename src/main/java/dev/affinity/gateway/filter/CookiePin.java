@@ -1,7 +1,7 @@
 package dev.affinity.gateway.filter;
 
 import dev.affinity.gateway.cookie.CookieScan;
-import dev.affinity.gateway.cookie.HmacCookieValues;
+import dev.affinity.gateway.cookie.HmacCookieValueScheme;
 import dev.affinity.gateway.registry.InstanceState;
 import dev.affinity.gateway.registry.Snapshot;
 import java.util.List;
@@ -103,13 +103,14 @@ record CookiePin(
 
     /** The issue time of a stamped HMAC value, {@code 0} for any other length, {@code -1} for a bad stamp. */
     private static long issuedAt(String text, int start, int end) {
-        return (end - start == HmacCookieValues.STAMPED_LENGTH)
-                ? HmacCookieValues.issuedAt(text, end - HmacCookieValues.STAMPED_LENGTH + HmacCookieValues.VALUE_LENGTH)
-                : HmacCookieValues.UNSTAMPED;
+        return (end - start == HmacCookieValueScheme.STAMPED_LENGTH)
+                ? HmacCookieValueScheme.issuedAt(
+                        text, end - HmacCookieValueScheme.STAMPED_LENGTH + HmacCookieValueScheme.VALUE_LENGTH)
+                : HmacCookieValueScheme.UNSTAMPED;
     }
 
     /** The match of a value, its issue time (if stamped) left out of the lookup. Allocates nothing. */
     private static Snapshot.@Nullable CookieMatch lookup(Snapshot snapshot, String text, int start, int end) {
-        return snapshot.lookup(text, start, HmacCookieValues.nameEnd(start, end));
+        return snapshot.lookup(text, start, HmacCookieValueScheme.nameEnd(start, end));
     }
 }

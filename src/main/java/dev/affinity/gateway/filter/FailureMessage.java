@@ -8,7 +8,7 @@ final class FailureMessage {
     private FailureMessage() {}
 
     /** No instance was chosen at all (503). */
-    static String unavailable(Attempts attempts) {
+    static String unavailable(AttemptTracker attempts) {
         if (attempts.boundByNoFallback()) {
             return noFallback(attempts);
         }
@@ -24,7 +24,7 @@ final class FailureMessage {
     }
 
     /** The reason for an attempt's error that is not retried. */
-    static String failure(Attempts attempts, Throwable error) {
+    static String failure(AttemptTracker attempts, Throwable error) {
         String service = "Service '" + attempts.service.serviceId() + "': ";
         if (FailureKind.of(error) == FailureKind.CONNECT) {
             return attempts.boundByNoFallback() ? noFallback(attempts) : service + "no instance could be reached";
@@ -34,7 +34,7 @@ final class FailureMessage {
                 : service + "the instance failed before answering";
     }
 
-    private static String noFallback(Attempts attempts) {
+    private static String noFallback(AttemptTracker attempts) {
         return "Service '" + attempts.service.serviceId() + "': the instance holding your session is unavailable"
                 + " and no-fallback is set; start a new session";
     }

@@ -13,7 +13,7 @@ final class RetryPolicy {
     /**
      * @param error the attempt's error, or {@code null} when the backend answered with a 5xx
      */
-    static boolean mayRetry(Attempts attempts, HttpMethod method, @Nullable Throwable error) {
+    static boolean mayRetry(AttemptTracker attempts, HttpMethod method, @Nullable Throwable error) {
         FailoverProperties failover = attempts.service.settings().getFailover();
         if (attempts.count() >= failover.getMaxAttempts()) {
             return false;

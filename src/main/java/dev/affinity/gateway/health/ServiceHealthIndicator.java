@@ -1,6 +1,6 @@
 package dev.affinity.gateway.health;
 
-import dev.affinity.gateway.config.ConfigNames;
+import dev.affinity.gateway.config.ConfigName;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.Snapshot;
 import java.util.LinkedHashMap;
@@ -33,7 +33,7 @@ public class ServiceHealthIndicator extends AbstractReactiveHealthIndicator {
             instances.put(member.state().id(), details);
         }
         Health.Builder status = snapshot.anyServesPinned() ? builder.up() : builder.down();
-        return Mono.just(status.withDetail("mode", ConfigNames.of(this.service.mode()))
+        return Mono.just(status.withDetail("mode", ConfigName.of(this.service.mode()))
                 .withDetail("instances", instances)
                 .build());
     }

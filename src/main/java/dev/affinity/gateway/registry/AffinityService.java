@@ -4,7 +4,7 @@ import dev.affinity.gateway.config.AffinityMode;
 import dev.affinity.gateway.config.BalancerType;
 import dev.affinity.gateway.config.HashOn;
 import dev.affinity.gateway.config.ServiceProperties;
-import dev.affinity.gateway.cookie.CookielessAgents;
+import dev.affinity.gateway.cookie.CookielessAgentMatcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,19 +19,19 @@ public final class AffinityService {
 
     private final String cookieName;
 
-    private final CookielessAgents cookielessAgents;
+    private final CookielessAgentMatcher cookielessAgents;
 
     private final SnapshotOwner snapshots;
 
     private final @Nullable HashOn hashOn;
 
-    private final ServiceStats stats = new ServiceStats();
+    private final ServiceTally stats = new ServiceTally();
 
     public AffinityService(String serviceId, ServiceProperties settings, String cookieName, SnapshotOwner snapshots) {
         this.serviceId = serviceId;
         this.settings = settings;
         this.cookieName = cookieName;
-        this.cookielessAgents = new CookielessAgents(settings.getCookielessUserAgents());
+        this.cookielessAgents = new CookielessAgentMatcher(settings.getCookielessUserAgents());
         this.snapshots = snapshots;
         this.hashOn = (settings.getBalancer() == BalancerType.HASH) ? settings.hashOnKey() : null;
     }
@@ -59,7 +59,7 @@ public final class AffinityService {
     }
 
     /** Clients that get no cookie and are routed to the active instance. */
-    public CookielessAgents cookielessAgents() {
+    public CookielessAgentMatcher cookielessAgents() {
         return this.cookielessAgents;
     }
 
@@ -73,7 +73,7 @@ public final class AffinityService {
         return this.hashOn;
     }
 
-    public ServiceStats stats() {
+    public ServiceTally stats() {
         return this.stats;
     }
 }

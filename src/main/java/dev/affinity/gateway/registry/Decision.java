@@ -1,6 +1,6 @@
 package dev.affinity.gateway.registry;
 
-import dev.affinity.gateway.config.ConfigNames;
+import dev.affinity.gateway.config.ConfigName;
 
 /** Why a request went to the instance that served it; the {@code decision} tag of the request meter. */
 public enum Decision {
@@ -23,7 +23,7 @@ public enum Decision {
      */
     HASHED;
 
-    private final String tag = ConfigNames.of(this);
+    private final String tag = ConfigName.of(this);
 
     /** Lower-case name used in meters, logs and JSON. */
     public String tag() {

@@ -1,6 +1,6 @@
 package dev.affinity.gateway.registry;
 
-import dev.affinity.gateway.config.ConfigNames;
+import dev.affinity.gateway.config.ConfigName;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -132,7 +132,7 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
             logger.info(
                     "service={} mode={} instances=[] ({} has not answered yet)",
                     service.serviceId(),
-                    ConfigNames.of(service.mode()),
+                    ConfigName.of(service.mode()),
                     unanswered.source());
         } else if (snapshot.members().isEmpty()) {
             logger.warn(
@@ -144,7 +144,7 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
             logger.info(
                     "service={} mode={} instances={}",
                     service.serviceId(),
-                    ConfigNames.of(service.mode()),
+                    ConfigName.of(service.mode()),
                     snapshot.members().stream().map(m -> m.state().id()).toList());
         }
     }

@@ -145,7 +145,7 @@ public final class InstanceState {
     }
 
     /** Counter values at this moment. */
-    public InstanceCounters counters() {
+    public InstanceTally counters() {
         long sticky = this.served[Decision.STICKY.ordinal()].sum();
         long failoversIn = this.served[Decision.FAILOVER.ordinal()].sum();
         long hashed = this.served[Decision.HASHED.ordinal()].sum();
@@ -153,7 +153,7 @@ public final class InstanceState {
                 + this.served[Decision.STATELESS.ordinal()].sum()
                 + this.served[Decision.REJECTED.ordinal()].sum()
                 + hashed;
-        return new InstanceCounters(
+        return new InstanceTally(
                 sticky + failoversIn + assigned,
                 sticky,
                 assigned,

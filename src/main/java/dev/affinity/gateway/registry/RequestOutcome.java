@@ -4,7 +4,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How one finished request was routed: what {@link ServiceStats#record} counts, once per request.
+ * How one finished request was routed: what {@link ServiceTally#record} counts, once per request.
  *
  * @param served the instance that produced the response, or {@code null} when the gateway answered itself
  * @param decision why the serving instance was chosen

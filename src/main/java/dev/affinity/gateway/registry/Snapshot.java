@@ -60,7 +60,7 @@ public record Snapshot(List<ServiceInstance> source, List<Member> members, Cooki
      *
      * @param state its long-lived state and counters
      * @param instance its discovery entry (where requests go)
-     * @param cookieValue the cookie value that pins a client to it today
+     * @param cookieValue the cookie value that pins a client to it now (made with the current key)
      * @param adminState the operator's admin state, or a stricter one its discovery source reports
      * @param takesNewClients ACTIVE, healthy and not ejected: may be given clients not pinned to it
      * @param servesPinned not DISABLED, healthy and not ejected: may serve the clients pinned to it

@@ -1,6 +1,6 @@
 package dev.affinity.gateway.registry;
 
-import dev.affinity.gateway.cookie.CookieValues;
+import dev.affinity.gateway.cookie.CookieValueScheme;
 import dev.affinity.gateway.cookie.InstanceKeyPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,12 +26,12 @@ final class SnapshotBuilder {
 
     private final String serviceId;
 
-    private final CookieValues cookieValues;
+    private final CookieValueScheme cookieValues;
 
     /** By cookie key; entries of instances that left discovery are dropped. */
     private final Map<String, InstanceState> states = new HashMap<>();
 
-    SnapshotBuilder(String serviceId, CookieValues cookieValues) {
+    SnapshotBuilder(String serviceId, CookieValueScheme cookieValues) {
         this.serviceId = serviceId;
         this.cookieValues = cookieValues;
     }

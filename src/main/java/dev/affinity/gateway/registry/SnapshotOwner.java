@@ -1,7 +1,7 @@
 package dev.affinity.gateway.registry;
 
 import dev.affinity.gateway.config.HealthProperties;
-import dev.affinity.gateway.cookie.CookieValues;
+import dev.affinity.gateway.cookie.CookieValueScheme;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +41,7 @@ public final class SnapshotOwner {
     /**
      * @param timer ends passive ejections (a virtual-time scheduler in tests)
      */
-    public SnapshotOwner(String serviceId, CookieValues cookieValues, HealthProperties health, Scheduler timer) {
+    public SnapshotOwner(String serviceId, CookieValueScheme cookieValues, HealthProperties health, Scheduler timer) {
         this.serviceId = serviceId;
         this.builder = new SnapshotBuilder(serviceId, cookieValues);
         this.health = health;

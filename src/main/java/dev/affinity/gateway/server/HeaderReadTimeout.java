@@ -66,8 +66,8 @@ final class HeaderReadTimeout {
             return;
         }
         HeaderReadTimeout deadline = new HeaderReadTimeout(timeout);
-        pipeline.addBefore(NettyPipeline.HttpCodec, BYTES, deadline.new Bytes());
-        pipeline.addAfter(NettyPipeline.HttpCodec, HEADS, deadline.new Heads());
+        pipeline.addBefore(NettyPipeline.HttpCodec, BYTES, deadline.new BeforeCodecHandler());
+        pipeline.addAfter(NettyPipeline.HttpCodec, HEADS, deadline.new AfterCodecHandler());
     }
 
     private void start(ChannelHandlerContext ctx) {
@@ -119,7 +119,7 @@ final class HeaderReadTimeout {
     }
 
     /** Before the codec: bytes arrived, so a head starts if none was under way. */
-    private final class Bytes extends ChannelInboundHandlerAdapter {
+    private final class BeforeCodecHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -157,7 +157,7 @@ final class HeaderReadTimeout {
     }
 
     /** After the codec: a head was decoded, a request body ended, a response ended. */
-    private final class Heads extends ChannelDuplexHandler {
+    private final class AfterCodecHandler extends ChannelDuplexHandler {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -1,7 +1,6 @@
 package dev.affinity.gateway.server;
 
 import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -9,10 +8,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -28,8 +25,6 @@ final class HostHeaderFilter implements WebFilter, Ordered {
 
     private static final Logger logger = LoggerFactory.getLogger(HostHeaderFilter.class);
 
-    private static final MediaType TEXT_PLAIN_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
-
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String reason = reason(exchange.getRequest());
@@ -39,15 +34,7 @@ final class HostHeaderFilter implements WebFilter, Ordered {
         if (logger.isDebugEnabled()) {
             logger.debug("400 to {}: {}", exchange.getRequest().getRemoteAddress(), reason);
         }
-        ServerHttpResponse response = exchange.getResponse();
-        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-        response.setStatusCode(HttpStatus.BAD_REQUEST);
-        HttpHeaders headers = response.getHeaders();
-        headers.setContentType(TEXT_PLAIN_UTF8);
-        headers.setContentLength(body.length);
-        headers.setConnection("close");
-        return response.writeWith(
-                Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+        return PlainTextWriter.write(exchange.getResponse(), HttpStatus.BAD_REQUEST, reason, true);
     }
 
     /** Why the request is refused, or {@code null} when its Host header is fine. */

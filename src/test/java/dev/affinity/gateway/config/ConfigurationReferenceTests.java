@@ -139,7 +139,7 @@ class ConfigurationReferenceTests {
         if (value instanceof Duration duration) {
             return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
         }
-        return (value == null) ? "unset" : (value instanceof Enum<?> e) ? ConfigNames.of(e) : String.valueOf(value);
+        return (value == null) ? "unset" : (value instanceof Enum<?> e) ? ConfigName.of(e) : String.valueOf(value);
     }
 
     static String camel(String dashed) {

@@ -32,10 +32,10 @@ class AffinityCookieWriterTests {
         MockServerHttpRequest request = MockServerHttpRequest.get("/").build();
 
         assertThat(writer.pinCookie("hive", VALUE, 0, request))
-                .startsWith("KNOX_BACKEND-hive=" + VALUE + HmacCookieValues.stamp(1_796_000_000L) + ";");
+                .startsWith("KNOX_BACKEND-hive=" + VALUE + HmacCookieValueScheme.stamp(1_796_000_000L) + ";");
         assertThat(writer.pinCookie("hive", VALUE, 1_796_000_000L, request))
                 .as("a pin replacing one of the same second is still newer")
-                .startsWith("KNOX_BACKEND-hive=" + VALUE + HmacCookieValues.stamp(1_796_000_001L) + ";");
+                .startsWith("KNOX_BACKEND-hive=" + VALUE + HmacCookieValueScheme.stamp(1_796_000_001L) + ";");
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.affinity.gateway.config.ServiceProperties;
-import dev.affinity.gateway.cookie.KnoxCookieValues;
+import dev.affinity.gateway.cookie.KnoxCookieValueScheme;
 import dev.affinity.gateway.registry.Snapshot;
 import dev.affinity.gateway.registry.SnapshotOwner;
 import dev.affinity.gateway.support.CookieClient;
@@ -74,7 +74,7 @@ class KnoxUrlTests {
     @Test
     void shouldLeaveOutAndWarnAboutAnInstanceDiscoveredLaterWithoutKnoxUrl(CapturedOutput output) {
         SnapshotOwner service = new SnapshotOwner(
-                "hive", new KnoxCookieValues(), new ServiceProperties().getHealth(), Schedulers.immediate());
+                "hive", new KnoxCookieValueScheme(), new ServiceProperties().getHealth(), Schedulers.immediate());
         DefaultServiceInstance withUrl = new DefaultServiceInstance(
                 "hs2-a", "hive", "10.0.0.1", 10001, false, Map.of("knox-url", "http://10.0.0.1:10001/cliservice"));
         DefaultServiceInstance without = new DefaultServiceInstance("hs2-b", "hive", "10.0.0.2", 10001, false);

@@ -82,7 +82,7 @@ class ZookeeperDiscoveryTests {
 
     @Test
     void shouldStartWithoutZookeeperAnswer503AndServeOnceInstancesAppear() throws Exception {
-        try (TestingServer zookeeper = new TestingServer(ZookeeperServiceInstancesTests.freePort(), false)) {
+        try (TestingServer zookeeper = new TestingServer(ZookeeperInstanceWatchTests.freePort(), false)) {
             long started = System.nanoTime();
             try (ConfigurableApplicationContext gateway = start(zookeeper, Map.of())) {
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));

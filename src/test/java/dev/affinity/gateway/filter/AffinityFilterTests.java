@@ -11,8 +11,8 @@ import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
-import dev.affinity.gateway.registry.InstanceCounters;
 import dev.affinity.gateway.registry.InstanceState;
+import dev.affinity.gateway.registry.InstanceTally;
 import dev.affinity.gateway.registry.SnapshotOwner;
 import dev.affinity.gateway.support.TestOwners;
 import java.io.IOException;
@@ -101,7 +101,7 @@ class AffinityFilterTests {
         InstanceState chosen = this.served.get(0).equals("a") ? this.a : this.b;
         assertThat(exchange.getResponse().getHeaders().getFirst(HttpHeaders.SET_COOKIE))
                 .matches(cookieOf(chosen) + "[A-Za-z0-9_-]{6};.*");
-        assertThat(chosen.counters()).isEqualTo(new InstanceCounters(1, 0, 1, 0, 0, 0, 0));
+        assertThat(chosen.counters()).isEqualTo(new InstanceTally(1, 0, 1, 0, 0, 0, 0));
         assertThat(chosen.activeRequests()).as("in flight released").isZero();
     }
 

@@ -2,7 +2,7 @@ package dev.affinity.gateway.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.affinity.gateway.cookie.HmacCookieValues;
+import dev.affinity.gateway.cookie.HmacCookieValueScheme;
 import dev.affinity.gateway.registry.AdminState;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.SnapshotOwner;
@@ -125,7 +125,7 @@ class CookieHeaderPropertyTests {
                         Map.Entry<String, String> instance = instances.get(random.nextInt(instances.size()));
                         long issued = random.nextInt(4) == 0 ? 0 : base + random.nextInt(4);
                         String value =
-                                name(instance.getValue()) + ((issued == 0) ? "" : HmacCookieValues.stamp(issued));
+                                name(instance.getValue()) + ((issued == 0) ? "" : HmacCookieValueScheme.stamp(issued));
                         pairs.add(COOKIE + "=" + (random.nextBoolean() ? value : quoted(value)));
                         newest = Math.max(newest, issued);
                         if (!instance.getKey().equals(disabled) && issued > servingIssued) {
@@ -166,7 +166,7 @@ class CookieHeaderPropertyTests {
                 }
                 if (repinned) {
                     assertThat(name(cookie.group(1))).as(context).isEqualTo(name(valid.get(backend.group(1))));
-                    assertThat(HmacCookieValues.issuedAt(cookie.group(1), HmacCookieValues.VALUE_LENGTH))
+                    assertThat(HmacCookieValueScheme.issuedAt(cookie.group(1), HmacCookieValueScheme.VALUE_LENGTH))
                             .as("the new pin is newer than every value sent; %s", context)
                             .isGreaterThan(newest);
                 }
@@ -178,7 +178,7 @@ class CookieHeaderPropertyTests {
 
     /** The part of a value that names the instance (its issue time cut off). */
     private static String name(String value) {
-        return value.substring(0, HmacCookieValues.VALUE_LENGTH);
+        return value.substring(0, HmacCookieValueScheme.VALUE_LENGTH);
     }
 
     private static void setAdminState(String instance, AdminState state) {

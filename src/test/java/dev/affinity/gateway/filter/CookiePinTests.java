@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.CookieScan;
-import dev.affinity.gateway.cookie.HmacCookieValues;
+import dev.affinity.gateway.cookie.HmacCookieValueScheme;
 import dev.affinity.gateway.registry.AdminState;
 import dev.affinity.gateway.registry.InstanceState;
 import dev.affinity.gateway.registry.SnapshotOwner;
@@ -29,7 +29,7 @@ class CookiePinTests {
 
     String value(InstanceState instance, long issued) {
         String value = this.owner.current().member(instance).cookieValue();
-        return (issued == 0) ? value : value + HmacCookieValues.stamp(issued);
+        return (issued == 0) ? value : value + HmacCookieValueScheme.stamp(issued);
     }
 
     CookiePin resolve(String... values) {

@@ -2,7 +2,7 @@ package dev.affinity.gateway.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.affinity.gateway.cookie.HmacCookieValues;
+import dev.affinity.gateway.cookie.HmacCookieValueScheme;
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.Snapshot;
@@ -122,7 +122,7 @@ class FaultInjectionTests {
             }
             Snapshot.CookieMatch match = service.snapshots()
                     .current()
-                    .lookup(client.cookie, 0, HmacCookieValues.nameEnd(0, client.cookie.length()));
+                    .lookup(client.cookie, 0, HmacCookieValueScheme.nameEnd(0, client.cookie.length()));
             assertThat(match).isNotNull();
             Snapshot.Member pinned = match.member();
             assertThat(pinned.state().id()).isEqualTo(client.served.get(client.served.size() - 1));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
-import dev.affinity.gateway.registry.InstanceCounters;
+import dev.affinity.gateway.registry.InstanceTally;
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
@@ -201,7 +201,7 @@ class StickyAffinityTests {
         }
         assertThat(total(hive)).isEqualTo(before + 7);
         hive.snapshots().current().members().forEach(member -> {
-            InstanceCounters c = member.state().counters();
+            InstanceTally c = member.state().counters();
             assertThat(c.requests()).isEqualTo(c.stickyHits() + c.newAssignments() + c.failoversIn());
         });
     }

@@ -1,7 +1,7 @@
 package dev.affinity.gateway.support;
 
 import dev.affinity.gateway.config.ServiceProperties;
-import dev.affinity.gateway.cookie.HmacCookieValues;
+import dev.affinity.gateway.cookie.HmacCookieValueScheme;
 import dev.affinity.gateway.registry.InstanceState;
 import dev.affinity.gateway.registry.SnapshotOwner;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +22,8 @@ public final class TestOwners {
 
     /** An owner whose snapshot lists {@code count} instances, ids {@code a, b, c...}. */
     public static SnapshotOwner owner(ServiceProperties settings, Scheduler timer, int count) {
-        SnapshotOwner owner =
-                new SnapshotOwner("hive", new HmacCookieValues(KEY, List.of(OLD_KEY)), settings.getHealth(), timer);
+        SnapshotOwner owner = new SnapshotOwner(
+                "hive", new HmacCookieValueScheme(KEY, List.of(OLD_KEY)), settings.getHealth(), timer);
         owner.discovered(instances(count));
         return owner;
     }

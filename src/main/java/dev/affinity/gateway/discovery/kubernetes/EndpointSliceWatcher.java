@@ -181,7 +181,7 @@ final class EndpointSliceWatcher implements SmartLifecycle, ServiceSliceWatch.Li
                     "service={} kubernetes instances={}",
                     serviceId,
                     list.stream()
-                            .map(i -> EndpointSliceInstances.draining(i)
+                            .map(i -> EndpointSliceConverter.draining(i)
                                     ? i.getInstanceId() + "(draining)"
                                     : i.getInstanceId())
                             .toList());

@@ -131,7 +131,7 @@ final class ServiceSliceWatch implements ResourceEventHandler<EndpointSlice> {
         for (SharedIndexInformer<EndpointSlice> informer : this.informers) {
             slices.addAll(informer.getStore().list());
         }
-        this.listener.update(this.serviceId, EndpointSliceInstances.instances(this.serviceId, this.portName, slices));
+        this.listener.update(this.serviceId, EndpointSliceConverter.instances(this.serviceId, this.portName, slices));
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.springframework.cloud.client.ServiceInstance;
  * every {@code Set-Cookie}) be routed by the newest. A value without it (issued by an older
  * version) stays valid and counts as the oldest.
  */
-public final class HmacCookieValues implements CookieValues {
+public final class HmacCookieValueScheme implements CookieValueScheme {
 
     /** Length of a value: 16 bytes in unpadded base64url. */
     public static final int VALUE_LENGTH = 22;
@@ -41,7 +41,7 @@ public final class HmacCookieValues implements CookieValues {
 
     private final List<SecretKeySpec> previous;
 
-    public HmacCookieValues(byte[] currentKey, List<byte[]> previousKeys) {
+    public HmacCookieValueScheme(byte[] currentKey, List<byte[]> previousKeys) {
         this.current = new SecretKeySpec(currentKey, ALGORITHM);
         List<SecretKeySpec> keys = new ArrayList<>();
         for (byte[] key : previousKeys) {

@@ -21,9 +21,9 @@ import org.springframework.cloud.client.ServiceInstance;
  * startup ({@code discovery.KnoxUrlStartupCheck}); one that a live discovery client reports later is
  * left out of the service, with one WARN naming it, rather than crashing a running gateway.
  */
-public final class KnoxCookieValues implements CookieValues {
+public final class KnoxCookieValueScheme implements CookieValueScheme {
 
-    private static final Logger logger = LoggerFactory.getLogger(KnoxCookieValues.class);
+    private static final Logger logger = LoggerFactory.getLogger(KnoxCookieValueScheme.class);
 
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.ServiceInstance;
 
 /** One service's live instance list against a real in-process ZooKeeper. */
-class ZookeeperServiceInstancesTests {
+class ZookeeperInstanceWatchTests {
 
-    static final ZookeeperServiceInstances.Timeouts SHORT =
-            new ZookeeperServiceInstances.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2));
+    static final ZookeeperInstanceWatch.TimeoutPolicy SHORT = new ZookeeperInstanceWatch.TimeoutPolicy(
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2));
 
     static final List<TestBackend> backends = List.of(TestBackend.start("hs2-a"), TestBackend.start("hs2-b"));
 
@@ -35,7 +35,7 @@ class ZookeeperServiceInstancesTests {
         try (TestingServer zookeeper = new TestingServer();
                 HiveServer2Registrations hive =
                         new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2");
-                ZookeeperServiceInstances instances = new ZookeeperServiceInstances(
+                ZookeeperInstanceWatch instances = new ZookeeperInstanceWatch(
                         "hive", zookeeper.getConnectString(), "hiveserver2", SHORT, changes::incrementAndGet)) {
             hive.register(backends.get(0));
             instances.start();
@@ -59,7 +59,7 @@ class ZookeeperServiceInstancesTests {
     @Test
     void shouldStartWithoutZookeeperAndLoadInstancesOnceItIsUp() throws Exception {
         try (TestingServer zookeeper = new TestingServer(freePort(), false);
-                ZookeeperServiceInstances instances = new ZookeeperServiceInstances(
+                ZookeeperInstanceWatch instances = new ZookeeperInstanceWatch(
                         "hive", zookeeper.getConnectString(), "hiveserver2", SHORT, () -> {})) {
             long started = System.nanoTime();
             instances.start();
@@ -81,7 +81,7 @@ class ZookeeperServiceInstancesTests {
         try (TestingServer zookeeper = new TestingServer();
                 HiveServer2Registrations hive =
                         new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2");
-                ZookeeperServiceInstances instances = new ZookeeperServiceInstances(
+                ZookeeperInstanceWatch instances = new ZookeeperInstanceWatch(
                         "hive", zookeeper.getConnectString(), "hiveserver2", SHORT, () -> {})) {
             hive.register(backends.get(0));
             hive.register(backends.get(1));
@@ -105,7 +105,7 @@ class ZookeeperServiceInstancesTests {
         }
     }
 
-    private static List<String> ids(ZookeeperServiceInstances instances) {
+    private static List<String> ids(ZookeeperInstanceWatch instances) {
         return instances.instances().stream()
                 .map(ServiceInstance::getInstanceId)
                 .toList();

@@ -4,9 +4,9 @@ import java.util.Locale;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 
 /** How enum constants are spelt in configuration, JSON, logs and meter tags: {@code LEAST_REQUESTS -> least-requests}. */
-public final class ConfigNames {
+public final class ConfigName {
 
-    private ConfigNames() {}
+    private ConfigName() {}
 
     /** The lower-case, dash-separated name of an enum constant. */
     public static String of(Enum<?> value) {

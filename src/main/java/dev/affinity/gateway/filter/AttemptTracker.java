@@ -20,10 +20,10 @@ import org.springframework.web.server.ServerWebExchange;
  * failed, where the request moved from, and the attempt in progress. Attempts run one after
  * another, never at once, so no field is shared between threads at the same time.
  */
-final class Attempts implements AffinityRouting {
+final class AttemptTracker implements AffinityRouting {
 
     /** Exchange attribute: read by {@link AffinityCookieHeadersFilter} and through {@link AffinityRouting}. */
-    static final String ATTRIBUTE = Attempts.class.getName();
+    static final String ATTRIBUTE = AttemptTracker.class.getName();
 
     final AffinityLoadBalancer balancer;
 
@@ -58,7 +58,7 @@ final class Attempts implements AffinityRouting {
 
     private Snapshot.@Nullable Member last;
 
-    Attempts(
+    AttemptTracker(
             AffinityLoadBalancer balancer,
             URI loadBalancedUrl,
             CookieScan cookie,
@@ -76,7 +76,7 @@ final class Attempts implements AffinityRouting {
         this.hashKey = hashKey;
     }
 
-    static @Nullable Attempts of(ServerWebExchange exchange) {
+    static @Nullable AttemptTracker of(ServerWebExchange exchange) {
         return exchange.getAttribute(ATTRIBUTE);
     }
 

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A service's request counters and its instances' ones, written at one place: {@link #record}, once
  * per finished request. Actuator and the Micrometer meters read the same numbers.
  */
-public final class ServiceStats {
+public final class ServiceTally {
 
     private final LongAdder cookieRejects = new LongAdder();
 

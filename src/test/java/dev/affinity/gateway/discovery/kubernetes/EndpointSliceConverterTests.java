@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.ServiceInstance;
 
 /** Which endpoints become instances, named how, on which port. */
-class EndpointSliceInstancesTests {
+class EndpointSliceConverterTests {
 
     @Test
     void shouldKeepReadyEndpointsNamedByPodAndSortedById() {
@@ -19,7 +19,7 @@ class EndpointSliceInstancesTests {
                 8080,
                 endpoint("10.0.0.2", "hive-1", true, true, false),
                 endpoint("10.0.0.1", "hive-0", true, true, false));
-        assertThat(EndpointSliceInstances.instances("hive", null, List.of(slice)))
+        assertThat(EndpointSliceConverter.instances("hive", null, List.of(slice)))
                 .extracting(ServiceInstance::getInstanceId, ServiceInstance::getHost, ServiceInstance::getPort)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("hive-0", "10.0.0.1", 8080),
@@ -29,7 +29,7 @@ class EndpointSliceInstancesTests {
     @Test
     void shouldNameAnEndpointWithoutPodByIpAndPort() {
         EndpointSlice slice = slice(9000, endpoint("10.0.0.9", null, true, true, false));
-        assertThat(EndpointSliceInstances.instances("hive", null, List.of(slice)))
+        assertThat(EndpointSliceConverter.instances("hive", null, List.of(slice)))
                 .extracting(ServiceInstance::getInstanceId)
                 .containsExactly("10.0.0.9:9000");
     }
@@ -42,7 +42,7 @@ class EndpointSliceInstancesTests {
                 endpoint("10.0.0.2", "gone", false, false, true),
                 endpoint("10.0.0.3", "starting", false, false, false),
                 endpoint("10.0.0.4", "ready", null, null, null));
-        List<ServiceInstance> instances = EndpointSliceInstances.instances("hive", null, List.of(slice));
+        List<ServiceInstance> instances = EndpointSliceConverter.instances("hive", null, List.of(slice));
         assertThat(instances).extracting(ServiceInstance::getInstanceId).containsExactly("draining", "ready");
         assertThat(instances.get(0).getMetadata()).containsEntry("affinity-state", "DRAINING");
         assertThat(instances.get(1).getMetadata()).doesNotContainKey("affinity-state");
@@ -62,7 +62,7 @@ class EndpointSliceInstancesTests {
                 .endPort()
                 .build();
         EndpointSlice other = slice(7000, endpoint("10.0.0.2", "b", true, true, false));
-        List<ServiceInstance> instances = EndpointSliceInstances.instances("hive", "https", List.of(named, other));
+        List<ServiceInstance> instances = EndpointSliceConverter.instances("hive", "https", List.of(named, other));
         assertThat(instances).extracting(ServiceInstance::getInstanceId).containsExactly("a");
         assertThat(instances.get(0).getPort()).isEqualTo(8443);
         assertThat(instances.get(0).isSecure()).isTrue();
@@ -72,7 +72,7 @@ class EndpointSliceInstancesTests {
     void shouldListAPodInTwoSlicesOnceServingEntryFirst() {
         EndpointSlice old = slice(8080, endpoint("10.0.0.1", "hive-0", false, true, true));
         EndpointSlice current = slice(8080, endpoint("10.0.0.1", "hive-0", true, true, false));
-        assertThat(EndpointSliceInstances.instances("hive", null, List.of(old, current)))
+        assertThat(EndpointSliceConverter.instances("hive", null, List.of(old, current)))
                 .singleElement()
                 .satisfies(i -> assertThat(i.getMetadata()).doesNotContainKey("affinity-state"));
     }
@@ -84,7 +84,7 @@ class EndpointSliceInstancesTests {
                 .withName("e")
                 .endMetadata()
                 .build();
-        assertThat(EndpointSliceInstances.instances("hive", null, List.of(empty)))
+        assertThat(EndpointSliceConverter.instances("hive", null, List.of(empty)))
                 .isEmpty();
     }
 

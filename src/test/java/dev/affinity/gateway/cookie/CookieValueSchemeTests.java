@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.DefaultServiceInstance;
 
-class CookieValuesTests {
+class CookieValueSchemeTests {
 
     static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
 
@@ -32,21 +32,24 @@ class CookieValuesTests {
         byte[] digest = mac.doFinal("hivehttp://node1:10001".getBytes(StandardCharsets.UTF_8));
         String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
 
-        String value = new HmacCookieValues(KEY, List.of()).current("hive", this.node1);
+        String value = new HmacCookieValueScheme(KEY, List.of()).current("hive", this.node1);
 
-        assertThat(value).isEqualTo(expected).hasSize(HmacCookieValues.VALUE_LENGTH);
+        assertThat(value).isEqualTo(expected).hasSize(HmacCookieValueScheme.VALUE_LENGTH);
     }
 
     @Test
     void shouldStampTheIssueTimeInSixBase64UrlCharactersThatReadBack() {
         for (long second : new long[] {0, 1, 1_796_000_000L, 0xFFFF_FFFFL}) {
-            String stamp = HmacCookieValues.stamp(second);
+            String stamp = HmacCookieValueScheme.stamp(second);
             assertThat(stamp).hasSize(6).matches("[A-Za-z0-9_-]{6}");
-            assertThat(HmacCookieValues.issuedAt("x" + stamp, 1)).isEqualTo(second);
+            assertThat(HmacCookieValueScheme.issuedAt("x" + stamp, 1)).isEqualTo(second);
         }
-        assertThat(HmacCookieValues.stamp(1_796_000_001L)).isGreaterThan(HmacCookieValues.stamp(1_796_000_000L));
-        assertThat(HmacCookieValues.issuedAt("AAAA!A", 0)).as("not base64url").isEqualTo(-1);
-        assertThat(HmacCookieValues.issuedAt("AAAAAB", 0))
+        assertThat(HmacCookieValueScheme.stamp(1_796_000_001L))
+                .isGreaterThan(HmacCookieValueScheme.stamp(1_796_000_000L));
+        assertThat(HmacCookieValueScheme.issuedAt("AAAA!A", 0))
+                .as("not base64url")
+                .isEqualTo(-1);
+        assertThat(HmacCookieValueScheme.issuedAt("AAAAAB", 0))
                 .as("low bits set: not ours")
                 .isEqualTo(-1);
     }
@@ -54,21 +57,21 @@ class CookieValuesTests {
     @Test
     void shouldUseTheConfiguredInstanceIdAsTheInstanceKey() {
         DefaultServiceInstance named = new DefaultServiceInstance("hs2-a", "hive", "node1", 10001, false);
-        HmacCookieValues values = new HmacCookieValues(KEY, List.of());
+        HmacCookieValueScheme values = new HmacCookieValueScheme(KEY, List.of());
         assertThat(InstanceKeyPolicy.cookieKey(named)).isEqualTo("hs2-a");
         assertThat(values.current("hive", named)).isNotEqualTo(values.current("hive", this.node1));
     }
 
     @Test
     void shouldDistinguishInstancesWhoseNamesArePrefixesOfEachOther() {
-        HmacCookieValues values = new HmacCookieValues(KEY, List.of());
+        HmacCookieValueScheme values = new HmacCookieValueScheme(KEY, List.of());
         assertThat(values.current("hive", this.node1)).isNotEqualTo(values.current("hive", this.node10));
     }
 
     @Test
     void shouldOfferPreviousKeyValuesThatDifferFromTheCurrentOne() {
-        HmacCookieValues rotated = new HmacCookieValues(KEY, List.of(OLD_KEY));
-        HmacCookieValues old = new HmacCookieValues(OLD_KEY, List.of());
+        HmacCookieValueScheme rotated = new HmacCookieValueScheme(KEY, List.of(OLD_KEY));
+        HmacCookieValueScheme old = new HmacCookieValueScheme(OLD_KEY, List.of());
         assertThat(rotated.previous("hive", this.node1)).containsExactly(old.current("hive", this.node1));
         assertThat(rotated.current("hive", this.node1)).isNotEqualTo(old.current("hive", this.node1));
     }
@@ -81,12 +84,12 @@ class CookieValuesTests {
                 .formatHex(MessageDigest.getInstance("SHA-256")
                         .digest("http://node1:10001/cliservice".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(new KnoxCookieValues().current("hive", withKnoxUrl)).isEqualTo(expected);
+        assertThat(new KnoxCookieValueScheme().current("hive", withKnoxUrl)).isEqualTo(expected);
     }
 
     @Test
     void shouldHaveNoKnoxValueWithoutKnoxUrlInsteadOfHashingTheInstanceUri() {
-        KnoxCookieValues values = new KnoxCookieValues();
+        KnoxCookieValueScheme values = new KnoxCookieValueScheme();
 
         assertThat(values.accepts("hive", this.node1)).isFalse();
         assertThatThrownBy(() -> values.current("hive", this.node1))

@@ -26,15 +26,15 @@ import org.springframework.cloud.client.ServiceInstance;
  * <p>Uses Curator's {@code PathChildrenCache}: one level of children with plain watches, which
  * every ZooKeeper server HiveServer2 runs on supports (CuratorCache needs 3.6+ persistent watches).
  */
-final class ZookeeperServiceInstances implements AutoCloseable {
+final class ZookeeperInstanceWatch implements AutoCloseable {
 
-    private static final Logger logger = LoggerFactory.getLogger(ZookeeperServiceInstances.class);
+    private static final Logger logger = LoggerFactory.getLogger(ZookeeperInstanceWatch.class);
 
     /** ZooKeeper and Curator timeouts: bounded, so startup never waits long for an unreachable ensemble. */
-    record Timeouts(Duration connection, Duration session, Duration startupWait) {
+    record TimeoutPolicy(Duration connection, Duration session, Duration startupWait) {
 
-        static final Timeouts DEFAULT =
-                new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10));
+        static final TimeoutPolicy DEFAULT =
+                new TimeoutPolicy(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
     private final String serviceId;
@@ -43,7 +43,7 @@ final class ZookeeperServiceInstances implements AutoCloseable {
 
     private final String path;
 
-    private final Timeouts timeouts;
+    private final TimeoutPolicy timeouts;
 
     private final Runnable onChange;
 
@@ -59,8 +59,8 @@ final class ZookeeperServiceInstances implements AutoCloseable {
 
     @SuppressWarnings(
             "deprecation") // PathChildrenCache: works with ZooKeeper servers older than 3.6, unlike CuratorCache
-    ZookeeperServiceInstances(
-            String serviceId, String ensemble, String namespace, Timeouts timeouts, Runnable onChange) {
+    ZookeeperInstanceWatch(
+            String serviceId, String ensemble, String namespace, TimeoutPolicy timeouts, Runnable onChange) {
         this.serviceId = serviceId;
         this.ensemble = ensemble;
         this.path = ZKPaths.makePath("/", namespace);
@@ -78,7 +78,7 @@ final class ZookeeperServiceInstances implements AutoCloseable {
             protected void handleException(Throwable ex) {
                 // connection loss while ZooKeeper is away: reported once by the state listener
                 logger.debug(
-                        "service={} ZooKeeper watch of {} failed", serviceId, ZookeeperServiceInstances.this.path, ex);
+                        "service={} ZooKeeper watch of {} failed", serviceId, ZookeeperInstanceWatch.this.path, ex);
             }
         };
     }

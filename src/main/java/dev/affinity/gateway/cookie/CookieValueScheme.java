@@ -8,13 +8,13 @@ import org.springframework.cloud.client.ServiceInstance;
  * never per request: the request path looks the values up in the snapshot's open-addressing
  * {@code CookieTable}, by a region of the {@code Cookie} header.
  */
-public interface CookieValues {
+public interface CookieValueScheme {
 
     /**
      * For services that pin nobody by cookie ({@code stateless}, {@code failover} mode): no value, and
      * no metadata required (a {@code knox-sha256} gateway's failover service needs no {@code knox-url}).
      */
-    CookieValues NONE = new CookieValues() {
+    CookieValueScheme NONE = new CookieValueScheme() {
         @Override
         public String current(String serviceId, ServiceInstance instance) {
             return "";
@@ -26,7 +26,7 @@ public interface CookieValues {
         }
     };
 
-    /** The value issued today for this instance of this service. */
+    /** The value issued now, with the current key, for this instance of this service. */
     String current(String serviceId, ServiceInstance instance);
 
     /** Values still honoured (then re-issued) for this instance, made with earlier keys. */

@@ -4,7 +4,7 @@ import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.Decision;
 import dev.affinity.gateway.registry.InstanceState;
-import dev.affinity.gateway.registry.ServiceStats;
+import dev.affinity.gateway.registry.ServiceTally;
 import dev.affinity.gateway.registry.Snapshot;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,34 +18,34 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Micrometer meters over the registry's own counters, so a request is counted once, by
- * {@link ServiceStats#record}, and nothing is looked up or tagged per request:
+ * {@link ServiceTally#record}, and nothing is looked up or tagged per request:
  * {@code affinity.requests} by service, instance and decision; {@code affinity.unavailable},
  * {@code affinity.cookie.repeated} and ({@code balancer: hash}) {@code affinity.hash.key.missing} by service; gauges {@code affinity.instance.active.requests} and {@code affinity.instance.available}.
  * Meters follow the snapshot: registered for instances that appear, removed for those that leave.
  */
-public class AffinityMeters implements MeterBinder {
+public class AffinityMeterBinder implements MeterBinder {
 
     private final AffinityRegistry registry;
 
     private final Map<InstanceState, List<Meter>> byInstance = new ConcurrentHashMap<>();
 
-    public AffinityMeters(AffinityRegistry registry) {
+    public AffinityMeterBinder(AffinityRegistry registry) {
         this.registry = registry;
     }
 
     @Override
     public void bindTo(MeterRegistry meters) {
         for (AffinityService service : this.registry.services()) {
-            FunctionCounter.builder("affinity.unavailable", service.stats(), ServiceStats::unavailable)
+            FunctionCounter.builder("affinity.unavailable", service.stats(), ServiceTally::unavailable)
                     .description("Requests the gateway answered itself because no instance could serve them")
                     .tag("service", service.serviceId())
                     .register(meters);
-            FunctionCounter.builder("affinity.cookie.repeated", service.stats(), ServiceStats::repeatedCookies)
+            FunctionCounter.builder("affinity.cookie.repeated", service.stats(), ServiceTally::repeatedCookies)
                     .description("Requests carrying the affinity cookie more than once (one per Path or Domain)")
                     .tag("service", service.serviceId())
                     .register(meters);
             if (service.hashOn() != null) {
-                FunctionCounter.builder("affinity.hash.key.missing", service.stats(), ServiceStats::hashKeysMissing)
+                FunctionCounter.builder("affinity.hash.key.missing", service.stats(), ServiceTally::hashKeysMissing)
                         .description("balancer hash: requests without a hash-on key, spread round-robin")
                         .tag("service", service.serviceId())
                         .register(meters);

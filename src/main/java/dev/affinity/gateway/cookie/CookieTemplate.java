@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param sameSite {@code Strict}, {@code Lax} or {@code None}, capitalised
  * @param maxAge its {@code Max-Age}, {@code null} for a session cookie
  */
-public record CookieAttributes(
+public record CookieTemplate(
         String name,
         String path,
         @Nullable String domain,
@@ -33,9 +33,8 @@ public record CookieAttributes(
      * without {@code Secure} (browsers drop such a cookie, and the client would be re-pinned on
      * every request), naming the keys to change.
      */
-    public static CookieAttributes resolve(
-            String serviceId, CookieProperties shared, ServiceCookieProperties override) {
-        CookieAttributes attributes = new CookieAttributes(
+    public static CookieTemplate resolve(String serviceId, CookieProperties shared, ServiceCookieProperties override) {
+        CookieTemplate attributes = new CookieTemplate(
                 or(override.getName(), shared.getNamePrefix() + "-" + serviceId),
                 or(override.getPath(), shared.getPath()),
                 (override.getDomain() != null) ? override.getDomain() : shared.getDomain(),

@@ -20,9 +20,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * Three in-process demo backends ({@code demo-1..3}) that answer with their name, and can be
  * stopped and started again so the README's failover walk-through works on one machine.
  */
-public final class DemoBackends {
+public final class DemoBackendGroup {
 
-    private static final Logger logger = LoggerFactory.getLogger(DemoBackends.class);
+    private static final Logger logger = LoggerFactory.getLogger(DemoBackendGroup.class);
 
     private final String host;
 
@@ -34,7 +34,7 @@ public final class DemoBackends {
 
     private final Map<String, Set<Channel>> connections = new ConcurrentHashMap<>();
 
-    public DemoBackends(String host, int firstPort, int count) {
+    public DemoBackendGroup(String host, int firstPort, int count) {
         for (int i = 1; i <= count; i++) {
             this.ports.put("demo-" + i, firstPort + i - 1);
             this.served.put("demo-" + i, new AtomicLong());

@@ -31,7 +31,7 @@ import org.springframework.cloud.client.ServiceInstance;
  * every gateway replica; else {@code ip:port}. Sorted by id, so every replica lists them in the same
  * order (failover mode's "next instance" depends on it).
  */
-final class EndpointSliceInstances {
+final class EndpointSliceConverter {
 
     /** Instance metadata the affinity core reads as the instance's admin state. */
     static final String STATE_METADATA = "affinity-state";
@@ -44,7 +44,7 @@ final class EndpointSliceInstances {
 
     static final String ZONE_METADATA = "kubernetes-zone";
 
-    private EndpointSliceInstances() {}
+    private EndpointSliceConverter() {}
 
     /**
      * The instances of {@code serviceId} in these slices, on the port named {@code portName} (or each

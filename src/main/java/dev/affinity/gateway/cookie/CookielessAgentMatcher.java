@@ -5,11 +5,11 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /** The {@code cookieless-user-agents} of a service: User-Agent substrings, matched case-insensitively. */
-public final class CookielessAgents {
+public final class CookielessAgentMatcher {
 
     private final List<String> fragments;
 
-    public CookielessAgents(List<String> fragments) {
+    public CookielessAgentMatcher(List<String> fragments) {
         this.fragments = fragments.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     }
 

@@ -12,7 +12,7 @@ package dev.affinity.gateway.registry;
  * @param errors failed exchanges with this instance (connect failures, resets, timeouts, 5xx)
  * @param hashed of {@code newAssignments}, those placed by {@code balancer: hash} ({@link Decision#HASHED})
  */
-public record InstanceCounters(
+public record InstanceTally(
         long requests,
         long stickyHits,
         long newAssignments,

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.scheduler.Schedulers;
 
 /** The meters read the registry's own counters and follow instances that come, go and come back. */
-class AffinityMetersTests {
+class AffinityMeterBinderTests {
 
     final ServiceProperties settings = new ServiceProperties();
 
@@ -25,8 +25,8 @@ class AffinityMetersTests {
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-    AffinityMetersTests() {
-        new AffinityMeters(new AffinityRegistry(List.of(this.service))).bindTo(this.meters);
+    AffinityMeterBinderTests() {
+        new AffinityMeterBinder(new AffinityRegistry(List.of(this.service))).bindTo(this.meters);
     }
 
     double served(String instance, Decision decision) {

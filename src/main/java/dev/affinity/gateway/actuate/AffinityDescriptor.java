@@ -1,24 +1,21 @@
 package dev.affinity.gateway.actuate;
 
-import dev.affinity.gateway.config.ConfigNames;
+import dev.affinity.gateway.config.ConfigName;
 import dev.affinity.gateway.registry.AffinityService;
-import dev.affinity.gateway.registry.InstanceCounters;
+import dev.affinity.gateway.registry.InstanceTally;
 import dev.affinity.gateway.registry.Snapshot;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** What the {@code affinity} endpoint returns: small immutable views of the current snapshot and counters. */
-public final class AffinityDescriptors {
-
-    private AffinityDescriptors() {}
-
-    /**
-     * Every affinity service.
-     *
-     * @param services by service id
-     */
-    public record Services(Map<String, Service> services) {}
+/**
+ * What the {@code affinity} endpoint returns for every affinity service; {@link Service} and
+ * {@link Instance} are what it returns for one. Small immutable views of the current snapshot and
+ * counters.
+ *
+ * @param services by service id
+ */
+public record AffinityDescriptor(Map<String, Service> services) {
 
     /**
      * One affinity service.
@@ -53,8 +50,8 @@ public final class AffinityDescriptors {
                     .map(member -> Instance.of(member, service.usesCookie()))
                     .toList();
             return new Service(
-                    ConfigNames.of(service.mode()),
-                    ConfigNames.of(service.settings().getBalancer()),
+                    ConfigName.of(service.mode()),
+                    ConfigName.of(service.settings().getBalancer()),
                     (service.hashOn() != null) ? service.hashOn().toString() : null,
                     service.usesCookie() ? service.cookieName() : null,
                     instances.stream().mapToLong(i -> i.counters().requests()).sum(),
@@ -90,7 +87,7 @@ public final class AffinityDescriptors {
             boolean ejected,
             boolean available,
             int activeRequests,
-            InstanceCounters counters) {
+            InstanceTally counters) {
 
         static Instance of(Snapshot.Member member, boolean usesCookie) {
             return new Instance(
