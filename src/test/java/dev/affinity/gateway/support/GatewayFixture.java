@@ -1,5 +1,6 @@
 package dev.affinity.gateway.support;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,16 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
 
     private boolean plainRoute;
 
+    /** Instances the test runs itself (see {@link #serviceAt}), in place of started backends. */
+    private final List<URI> instanceUris = new ArrayList<>();
+
+    private boolean withoutGateway;
+
+    /** The properties of the class's gateway, set in {@link #beforeAll}. */
+    private Map<String, Object> started = Map.of();
+
+    private boolean restarted;
+
     private GatewayFixture(String serviceId, int backendCount) {
         this.serviceId = serviceId;
         this.backendCount = backendCount;
@@ -45,6 +56,25 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
     /** A service {@code serviceId} behind the route {@code /<serviceId>/**}, with backends {@code <serviceId>-a, -b, ...}. */
     public static GatewayFixture service(String serviceId, int backends) {
         return new GatewayFixture(serviceId, backends);
+    }
+
+    /**
+     * A service {@code serviceId} behind {@code /<serviceId>/**} whose instances are servers the test
+     * runs itself (instance ids {@code <serviceId>-a, -b, ...}); no {@link TestBackend} is started for it.
+     */
+    public static GatewayFixture serviceAt(String serviceId, URI... instances) {
+        GatewayFixture fixture = new GatewayFixture(serviceId, 0);
+        fixture.instanceUris.addAll(List.of(instances));
+        return fixture;
+    }
+
+    /**
+     * Backends only, no gateway: for a test that starts its own (one that must fail to start, one per
+     * process, one stopped mid-test) from {@link #properties()}.
+     */
+    public GatewayFixture withoutGateway() {
+        this.withoutGateway = true;
+        return this;
     }
 
     /** Also a plain route {@code /plain/**} straight to the first backend, no affinity, for comparison. */
@@ -79,10 +109,24 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
         if (this.plainRoute) {
             String plain = "spring.cloud.gateway.server.webflux.routes[" + route + "]";
             all.put(plain + ".id", "plain");
-            all.put(plain + ".uri", this.backends.get(0).uri().toString());
+            all.put(plain + ".uri", firstInstance().toString());
             all.put(plain + ".predicates[0]", "Path=/plain/**");
         }
-        this.gateway = TestGateway.start(TestGateway.properties(this.serviceId, backends(this.serviceId), all));
+        Map<String, Object> properties = TestGateway.properties(this.serviceId, backends(this.serviceId), all);
+        String instances = "spring.cloud.discovery.client.simple.instances." + this.serviceId;
+        for (int i = 0; i < this.instanceUris.size(); i++) {
+            properties.put(
+                    instances + "[" + i + "].uri", this.instanceUris.get(i).toString());
+            properties.put(instances + "[" + i + "].instance-id", this.serviceId + "-" + (char) ('a' + i));
+        }
+        this.started = properties;
+        if (!this.withoutGateway) {
+            this.gateway = TestGateway.start(properties);
+        }
+    }
+
+    private URI firstInstance() {
+        return this.instanceUris.isEmpty() ? this.backends.get(0).uri() : this.instanceUris.get(0);
     }
 
     private List<TestBackend> startBackends(String service, int count) {
@@ -101,6 +145,30 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
             backend.stop(); // also drops hung connections
             backend.restart();
         }
+        if (this.restarted) {
+            restart(Map.of());
+            this.restarted = false;
+        }
+    }
+
+    /**
+     * Closes the gateway and starts another on the same traffic port with the class's properties plus
+     * {@code overrides}, as an operator's restart with changed configuration would; the next test gets
+     * a gateway with the class's properties again.
+     */
+    public ConfigurableApplicationContext restart(Map<String, ?> overrides) {
+        Map<String, Object> properties = new LinkedHashMap<>(this.started);
+        properties.put("server.port", port());
+        properties.putAll(overrides);
+        this.gateway.close();
+        this.gateway = TestGateway.start(properties);
+        this.restarted = true;
+        return this.gateway;
+    }
+
+    /** The properties of the class's gateway (with {@link #withoutGateway()}: of the gateway a test would start), a copy to change. */
+    public Map<String, Object> properties() {
+        return new LinkedHashMap<>(this.started);
     }
 
     @Override
