@@ -3,6 +3,7 @@ package dev.affinity.gateway.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
@@ -10,8 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Cookies across gateways: shared secret, different secret, rotation, and Knox's own cookies. */
@@ -21,13 +22,11 @@ class CookieKeyTests {
 
     static final String OTHER_SECRET = "another-secret-abcdefghijklmnopqrstuvwxyz";
 
-    static final List<TestBackend> backends =
-            List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"), TestBackend.start("hive-c"));
-
-    @AfterAll
-    static void stopBackends() {
-        backends.forEach(TestBackend::close);
-    }
+    /** Backends only: each test starts its two gateways on them, as two replicas or before and after a change. */
+    @RegisterExtension
+    static final GatewayFixture hive = GatewayFixture.service("hive", 3)
+            .with("affinity.services.hive.mode", "sticky")
+            .withoutGateway();
 
     @Test
     void shouldHonourCookiesOfAnotherReplicaWithTheSameSecret() {
@@ -98,6 +97,7 @@ class CookieKeyTests {
     void shouldReadAndWriteKnoxCookiesInKnoxMode() {
         Map<String, Object> knox = new HashMap<>(Map.of("affinity.cookie.hash", "knox-sha256"));
         Function<Integer, String> knoxUrl = i -> "http://hive" + i + ".example.com:10001/cliservice";
+        List<TestBackend> backends = hive.backends();
         for (int i = 0; i < backends.size(); i++) {
             knox.put(
                     "spring.cloud.discovery.client.simple.instances.hive[" + i + "].metadata.knox-url",
@@ -114,18 +114,9 @@ class CookieKeyTests {
             }
             CookieClient fresh = new CookieClient(gateway);
             String home = fresh.get("/hive/new").body();
-            int index = backends.indexOf(backends.stream()
-                    .filter(b -> b.name().equals(home))
-                    .findFirst()
-                    .orElseThrow());
+            int index = backends.indexOf(hive.backend(home));
             assertThat(fresh.cookie(COOKIE)).hasValue(TestBackend.sha256(knoxUrl.apply(index)));
         });
-    }
-
-    private static Map<String, Object> sticky(Map<String, Object> extra) {
-        Map<String, Object> properties = new HashMap<>(extra);
-        properties.put("affinity.services.hive.mode", "sticky");
-        return properties;
     }
 
     interface TwoGateways {
@@ -133,11 +124,16 @@ class CookieKeyTests {
     }
 
     private static void withGateways(Map<String, Object> first, Map<String, Object> second, TwoGateways test) {
-        try (ConfigurableApplicationContext a =
-                        TestGateway.start(TestGateway.properties("hive", backends, sticky(first)));
-                ConfigurableApplicationContext b =
-                        TestGateway.start(TestGateway.properties("hive", backends, sticky(second)))) {
+        try (ConfigurableApplicationContext a = TestGateway.start(with(first));
+                ConfigurableApplicationContext b = TestGateway.start(with(second))) {
             test.run(TestGateway.port(a), TestGateway.port(b));
         }
+    }
+
+    /** The fixture's gateway properties (sticky hive on its backends) plus {@code extra}. */
+    private static Map<String, Object> with(Map<String, Object> extra) {
+        Map<String, Object> properties = hive.properties();
+        properties.putAll(extra);
+        return properties;
     }
 }

@@ -3,61 +3,33 @@ package dev.affinity.gateway.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestBackend.Behaviour;
-import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Failover end to end: instances stop, fail and reset under real clients. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class FailoverTests {
 
     static final String COOKIE = "KNOX_BACKEND-hive";
 
-    static final List<TestBackend> backends =
-            List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"), TestBackend.start("hive-c"));
-
-    @DynamicPropertySource
-    static void gateway(DynamicPropertyRegistry registry) {
-        // passive ejection off: every request meets the failure itself, so each test sees the same gateway
-        TestGateway.properties("hive", backends, Map.of("affinity.services.hive.health.passive-failures", 0))
-                .forEach((key, value) -> registry.add(key, () -> value));
-    }
-
-    @AfterEach
-    void healBackends() {
-        backends.forEach(backend -> {
-            backend.behave(Behaviour.OK);
-            backend.restart();
-        });
-    }
-
-    @AfterAll
-    static void stopBackends() {
-        backends.forEach(TestBackend::close);
-    }
-
-    @LocalServerPort
-    int port;
+    /** Passive ejection off: every request meets the failure itself, so each test sees the same gateway. */
+    @RegisterExtension
+    static final GatewayFixture hive =
+            GatewayFixture.service("hive", 3).with("affinity.services.hive.health.passive-failures", 0);
 
     @Test
     void shouldMoveOnlyTheClientsOfAStoppedInstanceAndRepinThem() {
         List<CookieClient> clients = new ArrayList<>();
         List<String> homes = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            CookieClient client = new CookieClient(this.port);
+            CookieClient client = hive.client();
             homes.add(client.get("/hive/open").body());
             clients.add(client);
         }
@@ -88,7 +60,7 @@ class FailoverTests {
 
     @Test
     void shouldReplayA64KiBPostIntactToAnotherInstanceWhenThePinnedOneIsDown() {
-        CookieClient client = new CookieClient(this.port);
+        CookieClient client = hive.client();
         TestBackend home = backend(client.get("/hive/login").body());
         home.stop();
         byte[] body = new byte[64 * 1024];
@@ -107,7 +79,7 @@ class FailoverTests {
 
     @Test
     void shouldNotRetryAPostThatFailedAfterReachingTheBackend() {
-        CookieClient client = new CookieClient(this.port);
+        CookieClient client = hive.client();
         TestBackend home = backend(client.get("/hive/login").body());
         home.behave(Behaviour.ERROR);
         byte[] first = "insert into t values (1)".getBytes();
@@ -134,7 +106,7 @@ class FailoverTests {
      */
     @Test
     void shouldFailAGetOverWhenItsInstanceBreaksOffASmallBody() {
-        CookieClient client = new CookieClient(this.port);
+        CookieClient client = hive.client();
         TestBackend home = backend(client.get("/hive/login").body());
         home.behave(Behaviour.TRUNCATE);
 
@@ -148,7 +120,7 @@ class FailoverTests {
 
     @Test
     void shouldAnswer502ToAPostWhoseInstanceBreaksOffASmallBody() {
-        CookieClient client = new CookieClient(this.port);
+        CookieClient client = hive.client();
         TestBackend home = backend(client.get("/hive/login").body());
         home.behave(Behaviour.TRUNCATE);
         byte[] statement = "insert into t values (3)".getBytes();
@@ -162,7 +134,7 @@ class FailoverTests {
 
     @Test
     void shouldRetryAnIdempotentRequestThatGotA5xxOnAnotherInstance() {
-        CookieClient client = new CookieClient(this.port);
+        CookieClient client = hive.client();
         TestBackend home = backend(client.get("/hive/login").body());
         home.behave(Behaviour.ERROR);
 
@@ -176,8 +148,8 @@ class FailoverTests {
 
     @Test
     void shouldAnswer503WithAPlainReasonWhenNoInstanceIsLeft() {
-        backends.forEach(TestBackend::stop);
-        CookieClient client = new CookieClient(this.port);
+        hive.backends().forEach(TestBackend::stop);
+        CookieClient client = hive.client();
         long start = System.nanoTime();
 
         HttpResponse<String> response = client.get("/hive/anything");
@@ -191,12 +163,12 @@ class FailoverTests {
     }
 
     private static TestBackend backend(String name) {
-        return TestBackend.named(backends, name);
+        return hive.backend(name);
     }
 
     /** How many times this body reached any backend. */
     private static int deliveries(byte[] body) {
         String digest = TestBackend.sha256(body);
-        return backends.stream().mapToInt(b -> b.deliveries(digest)).sum();
+        return hive.backends().stream().mapToInt(b -> b.deliveries(digest)).sum();
     }
 }

@@ -2,19 +2,14 @@ package dev.affinity.gateway.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.affinity.gateway.support.TestBackend;
-import dev.affinity.gateway.support.TestGateway;
+import dev.affinity.gateway.support.GatewayFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Large SSO cookies pass: the default {@code server.max-http-request-header-size} (32KB, in
@@ -23,26 +18,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class HeaderSizeTests {
 
-    static final TestBackend backend = TestBackend.start("hive-a");
-
-    static ConfigurableApplicationContext gateway;
+    @RegisterExtension
+    static final GatewayFixture hive = GatewayFixture.service("hive", 1).with("affinity.services.hive.mode", "sticky");
 
     static final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(
-                TestGateway.properties("hive", List.of(backend), Map.of("affinity.services.hive.mode", "sticky")));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.close();
-    }
 
     @Test
     void shouldServeACookieHeaderJustUnderTheLimit() throws Exception {
@@ -52,7 +34,7 @@ class HeaderSizeTests {
             assertThat(response.statusCode()).as("Cookie of %d bytes", size).isEqualTo(200);
             assertThat(response.body()).isEqualTo("hive-a");
         }
-        assertThat(backend.cookieHeaders().stream()
+        assertThat(hive.backend("hive-a").cookieHeaders().stream()
                         .mapToInt(String::length)
                         .max()
                         .orElse(0))
@@ -79,8 +61,7 @@ class HeaderSizeTests {
                     .append('=');
             cookies.append("x".repeat(Math.min(2000, Math.max(1, size - cookies.length()))));
         }
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + TestGateway.port(gateway) + "/hive/page"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hive.port() + "/hive/page"))
                 .header("Cookie", cookies.substring(0, size))
                 .timeout(Duration.ofSeconds(10))
                 .GET()

@@ -6,52 +6,41 @@ import dev.affinity.gateway.registry.AffinityRegistry;
 import dev.affinity.gateway.registry.AffinityService;
 import dev.affinity.gateway.registry.InstanceTally;
 import dev.affinity.gateway.support.CookieClient;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.TestBackend;
-import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Sticky mode end to end: real gateway, three real backends, real cookie-keeping clients. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
 class StickyAffinityTests {
 
     static final String COOKIE = "KNOX_BACKEND-hive";
 
-    static final List<TestBackend> backends =
-            List.of(TestBackend.start("hive-a"), TestBackend.start("hive-b"), TestBackend.start("hive-c"));
+    @RegisterExtension
+    static final GatewayFixture gateway =
+            GatewayFixture.service("hive", 3).with("affinity.services.hive.mode", "sticky");
 
-    @DynamicPropertySource
-    static void gateway(DynamicPropertyRegistry registry) {
-        TestGateway.properties("hive", backends, Map.of("affinity.services.hive.mode", "sticky"))
-                .forEach((key, value) -> registry.add(key, () -> value));
-    }
+    List<TestBackend> backends;
 
-    @AfterAll
-    static void stopBackends() {
-        backends.forEach(TestBackend::close);
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
     WebTestClient web;
 
-    @Autowired
     AffinityRegistry registry;
+
+    @BeforeEach
+    void clients() {
+        this.backends = gateway.backends();
+        this.web = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + gateway.port())
+                .build();
+        this.registry = gateway.gateway().getBean(AffinityRegistry.class);
+    }
 
     @Test
     void shouldSpreadThirtyClientsEvenlyAndKeepEachOnItsInstance() {
@@ -59,7 +48,7 @@ class StickyAffinityTests {
         Map<String, String> firstBackend = new HashMap<>();
         Map<String, Integer> share = new HashMap<>();
         for (int i = 0; i < 30; i++) {
-            CookieClient client = new CookieClient(this.port);
+            CookieClient client = gateway.client();
             HttpResponse<String> first = client.get("/hive/session");
             assertThat(first.statusCode()).isEqualTo(200);
             assertThat(CookieClient.setCookie(first, COOKIE)).isPresent();
@@ -96,7 +85,7 @@ class StickyAffinityTests {
         assertThat(setCookie).doesNotContain("Secure", "Max-Age", "Domain");
         String value = setCookie.substring(COOKIE.length() + 1, setCookie.indexOf(';'));
         assertThat(value).matches("[A-Za-z0-9_-]{28}");
-        for (TestBackend backend : backends) {
+        for (TestBackend backend : this.backends) {
             assertThat(value)
                     .doesNotContain("127.0.0.1", String.valueOf(backend.port()), backend.name())
                     .isNotEqualTo(TestBackend.sha256(backend.uri().toString()))
@@ -121,7 +110,7 @@ class StickyAffinityTests {
     @Test
     void shouldKeepAClientHoldingRepeatedCookiesOnTheFirstValueThatNamesAnInstance() {
         AffinityService hive = this.registry.service("hive");
-        var first = new CookieClient(this.port).get("/hive/a");
+        var first = gateway.client().get("/hive/a");
         String valid = CookieClient.setCookie(first, COOKIE)
                 .map(h -> h.substring(COOKIE.length() + 1, h.indexOf(';')))
                 .orElseThrow();
@@ -149,22 +138,19 @@ class StickyAffinityTests {
 
     @Test
     void shouldKeepTheAffinityCookieFromTheBackendButPassOtherCookies() {
-        CookieClient client = new CookieClient(this.port);
+        CookieClient client = gateway.client();
         client.get("/hive/login");
         client.setCookie("app_session", "abc123");
         String served = client.get("/hive/work").body();
-        TestBackend backend = backends.stream()
-                .filter(b -> b.name().equals(served))
-                .findFirst()
-                .orElseThrow();
-        assertThat(backends).allSatisfy(b -> assertThat(b.cookieHeaders()).noneMatch(h -> h.contains(COOKIE)));
+        TestBackend backend = gateway.backend(served);
+        assertThat(this.backends).allSatisfy(b -> assertThat(b.cookieHeaders()).noneMatch(h -> h.contains(COOKIE)));
         assertThat(backend.cookieHeaders()).anyMatch(h -> h.contains("app_session=abc123"));
     }
 
     @Test
     void shouldReassignAndRepinClientsWithUnusableCookies() {
         AffinityService hive = this.registry.service("hive");
-        String valid = CookieClient.setCookie(new CookieClient(this.port).get("/hive/a"), COOKIE)
+        String valid = CookieClient.setCookie(gateway.client().get("/hive/a"), COOKIE)
                 .map(h -> h.substring(COOKIE.length() + 1, h.indexOf(';')))
                 .orElseThrow();
         String tampered = (valid.charAt(0) == 'A' ? "B" : "A") + valid.substring(1);
@@ -195,7 +181,7 @@ class StickyAffinityTests {
     void shouldCountEveryServedRequestExactlyOnce() {
         AffinityService hive = this.registry.service("hive");
         long before = total(hive);
-        CookieClient client = new CookieClient(this.port);
+        CookieClient client = gateway.client();
         for (int i = 0; i < 7; i++) {
             client.get("/hive/count");
         }

@@ -12,7 +12,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import dev.affinity.gateway.support.CookieClient;
-import dev.affinity.gateway.support.TestGateway;
+import dev.affinity.gateway.support.GatewayFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,17 +21,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Faults a plain server cannot make, from WireMock backends behind the real gateway: a reset or
@@ -52,38 +50,32 @@ class WireMockFaultTests {
 
     static final Duration SLOW = Duration.ofSeconds(6);
 
-    static final Map<String, WireMockServer> backends = new HashMap<>();
+    /** WireMock servers by instance id, started (and warmed up) before the gateway. */
+    static final Map<String, WireMockServer> backends = start("hive-a", "hive-b");
 
-    static ConfigurableApplicationContext gateway;
+    /** Passive ejection off: every request meets the fault itself. */
+    @RegisterExtension
+    static final GatewayFixture hive = GatewayFixture.serviceAt(
+                    "hive",
+                    backends.values().stream()
+                            .map(server -> URI.create("http://127.0.0.1:" + server.port()))
+                            .toArray(URI[]::new))
+            .with("affinity.services.hive.mode", "sticky")
+            .with("affinity.services.hive.health.passive-failures", 0)
+            .with("spring.cloud.gateway.server.webflux.httpclient.response-timeout", RESPONSE_TIMEOUT.toMillis() + "ms")
+            .with("spring.cloud.gateway.server.webflux.httpclient.connect-timeout", 500);
 
-    static int port;
-
-    @BeforeAll
-    static void start() {
-        for (String name : List.of("hive-a", "hive-b")) {
+    /** Servers in the order of {@code names}, which {@link GatewayFixture#serviceAt} names -a, -b, .... */
+    private static Map<String, WireMockServer> start(String... names) {
+        Map<String, WireMockServer> servers = new LinkedHashMap<>();
+        for (String name : names) {
             WireMockServer server =
                     new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
             server.start();
-            backends.put(name, server);
+            servers.put(name, server);
             warmUp(server);
         }
-        Map<String, Object> extra = new HashMap<>();
-        extra.put("affinity.services.hive.mode", "sticky");
-        // passive ejection off: every request meets the fault itself
-        extra.put("affinity.services.hive.health.passive-failures", 0);
-        extra.put(
-                "spring.cloud.gateway.server.webflux.httpclient.response-timeout", RESPONSE_TIMEOUT.toMillis() + "ms");
-        extra.put("spring.cloud.gateway.server.webflux.httpclient.connect-timeout", 500);
-        Map<String, Object> properties = new HashMap<>(TestGateway.properties("hive", List.of(), extra));
-        int i = 0;
-        for (Map.Entry<String, WireMockServer> backend : backends.entrySet()) {
-            String instance = "spring.cloud.discovery.client.simple.instances.hive[" + i++ + "]";
-            properties.put(
-                    instance + ".uri", "http://127.0.0.1:" + backend.getValue().port());
-            properties.put(instance + ".instance-id", backend.getKey());
-        }
-        gateway = TestGateway.start(properties);
-        port = TestGateway.port(gateway);
+        return servers;
     }
 
     /** One direct request, so a backend's first (slow) answer is not what the gateway times. */
@@ -105,8 +97,7 @@ class WireMockFaultTests {
     }
 
     @AfterAll
-    static void stop() {
-        gateway.close();
+    static void stopBackends() {
         backends.values().forEach(WireMockServer::stop);
     }
 
@@ -124,7 +115,7 @@ class WireMockFaultTests {
             value = Fault.class,
             names = {"CONNECTION_RESET_BY_PEER", "RANDOM_DATA_THEN_CLOSE", "EMPTY_RESPONSE"})
     void shouldFailAGetOverToAHealthyInstanceAndRepinTheClient(Fault fault) {
-        CookieClient client = new CookieClient(port);
+        CookieClient client = hive.client();
         String home = login(client);
         backends.get(home).stubFor(any(anyUrl()).willReturn(aResponse().withFault(fault)));
 
@@ -138,7 +129,7 @@ class WireMockFaultTests {
             value = Fault.class,
             names = {"CONNECTION_RESET_BY_PEER", "RANDOM_DATA_THEN_CLOSE", "EMPTY_RESPONSE"})
     void shouldNotRetryAPostThatReachedItsBackendAndAnswerAPlain502(Fault fault) {
-        CookieClient client = new CookieClient(port);
+        CookieClient client = hive.client();
         String home = login(client);
         backends.get(home).stubFor(any(anyUrl()).willReturn(aResponse().withFault(fault)));
 
@@ -156,7 +147,7 @@ class WireMockFaultTests {
      */
     @Test
     void shouldAnswer502ToAGetWhoseInstanceSendsAMalformedChunk() {
-        CookieClient client = new CookieClient(port);
+        CookieClient client = hive.client();
         String home = login(client);
         backends.get(home).stubFor(any(anyUrl()).willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
 
@@ -168,7 +159,7 @@ class WireMockFaultTests {
 
     @Test
     void shouldAnswer502ToAPostWhoseInstanceSendsAMalformedChunkAndNotRetryIt() {
-        CookieClient client = new CookieClient(port);
+        CookieClient client = hive.client();
         String home = login(client);
         backends.get(home).stubFor(any(anyUrl()).willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
 
@@ -181,7 +172,7 @@ class WireMockFaultTests {
 
     @Test
     void shouldFailAGetOverWhenItsInstanceAnswersAfterTheResponseTimeout() {
-        CookieClient client = new CookieClient(port);
+        CookieClient client = hive.client();
         String home = login(client);
         backends.get(home)
                 .stubFor(any(anyUrl()).willReturn(aResponse().withBody(home).withFixedDelay((int) SLOW.toMillis())));
@@ -195,7 +186,7 @@ class WireMockFaultTests {
 
     @Test
     void shouldAnswer504ToAPostWhoseInstanceAnswersAfterTheResponseTimeout() {
-        CookieClient client = new CookieClient(port);
+        CookieClient client = hive.client();
         String home = login(client);
         backends.get(home)
                 .stubFor(any(anyUrl()).willReturn(aResponse().withBody(home).withFixedDelay((int) SLOW.toMillis())));
@@ -209,7 +200,7 @@ class WireMockFaultTests {
 
     @Test
     void shouldNotRetryAPostWhoseInstanceAnswersAfterTheResponseTimeout() {
-        CookieClient client = new CookieClient(port);
+        CookieClient client = hive.client();
         String home = login(client);
         backends.get(home)
                 .stubFor(any(anyUrl()).willReturn(aResponse().withBody(home).withFixedDelay((int) SLOW.toMillis())));
