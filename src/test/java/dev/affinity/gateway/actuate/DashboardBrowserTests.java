@@ -47,7 +47,7 @@ class DashboardBrowserTests {
     static final Path SCREENSHOT = Path.of(System.getProperty("dashboard.screenshot", "target/dashboard.png"));
 
     @RegisterExtension
-    static final GatewayFixture gateway = AffinityEndpointTests.checkedHive() // writes: USER, PASSWORD
+    static final GatewayFixture gateway = CheckedHive.fixture() // writes: USER, PASSWORD
             .andService("web", 2)
             .with("affinity.services.web.mode", "stateless");
 
