@@ -39,58 +39,6 @@ class DefaultHeadersFilterTests {
 
     static final int CASES = 2000;
 
-    /** Names that some rule treats specially, and a few that no rule touches, in mixed case. */
-    static final String[] NAMES = {
-        "Host",
-        "Cookie",
-        "Content-Length",
-        "Transfer-Encoding",
-        "Connection",
-        "Keep-Alive",
-        "TE",
-        "Trailer",
-        "Upgrade",
-        "Proxy-Authorization",
-        "Proxy-Authenticate",
-        "X-Application-Context",
-        "Forwarded",
-        "X-Forwarded-For",
-        "x-forwarded-proto",
-        "X-Forwarded-Host",
-        "X-Forwarded",
-        "X-Custom",
-        "X-Other",
-        "Accept",
-        "User-Agent",
-        "Content-Type",
-        "Set-Cookie",
-        "Cache-Control"
-    };
-
-    static final String[] VALUES = {
-        "a",
-        "b=1",
-        "chunked",
-        "Chunked",
-        "gzip, chunked",
-        "gzip",
-        "keep-alive",
-        "close",
-        "Upgrade",
-        "x-custom",
-        "X-Custom, keep-alive",
-        "te, trailer",
-        "X-OTHER",
-        "cookie",
-        "timeout=5",
-        "12",
-        "text/plain",
-        "application/grpc+proto",
-        "for=1.2.3.4;proto=https",
-        "1.2.3.4, 5.6.7.8",
-        "KNOX_BACKEND-hive=abc; other=1"
-    };
-
     /** Spring Cloud Gateway's default header filters, as its auto-configuration creates them without trusted proxies. */
     static List<HttpHeadersFilter> gatewayDefaults() {
         return sorted(List.of(
@@ -122,7 +70,7 @@ class DefaultHeadersFilterTests {
         logRerun();
         Random random = new Random(SEED);
         for (int i = 0; i < CASES; i++) {
-            HttpHeaders client = randomHeaders(random);
+            HttpHeaders client = HeaderGenerator.headers(random);
             MockServerWebExchange exchange =
                     MockServerWebExchange.from(MockServerHttpRequest.get("/x").headers(client));
 
@@ -140,7 +88,7 @@ class DefaultHeadersFilterTests {
         logRerun();
         Random random = new Random(SEED + 1);
         for (int i = 0; i < CASES; i++) {
-            HttpHeaders backend = randomHeaders(random);
+            HttpHeaders backend = HeaderGenerator.headers(random);
             MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/x"));
 
             HttpHeaders expected =
@@ -178,19 +126,6 @@ class DefaultHeadersFilterTests {
     private static void logRerun() {
         logger.info(
                 "seed {}: rerun with ./mvnw -B test -Dtest=DefaultHeadersFilterTests -Dheaders.seed={}", SEED, SEED);
-    }
-
-    private static HttpHeaders randomHeaders(Random random) {
-        HttpHeaders headers = new HttpHeaders();
-        int count = random.nextInt(12);
-        for (int i = 0; i < count; i++) {
-            String name = NAMES[random.nextInt(NAMES.length)];
-            if (random.nextBoolean()) {
-                name = random.nextBoolean() ? name.toLowerCase(Locale.ROOT) : name.toUpperCase(Locale.ROOT);
-            }
-            headers.add(name, VALUES[random.nextInt(VALUES.length)]);
-        }
-        return headers;
     }
 
     /** Lower-case name to values in order: header order across names does not matter on the wire. */

@@ -32,7 +32,7 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
     /** More services (id to backend count), each with its own backends and route. */
     private final Map<String, Integer> moreServices = new LinkedHashMap<>();
 
-    private final List<TestBackend> backends = new ArrayList<>();
+    private final FixtureBackends backends = new FixtureBackends();
 
     private ConfigurableApplicationContext gateway;
 
@@ -100,25 +100,18 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        startBackends(this.serviceId, this.backendCount);
+        this.backends.start(this.serviceId, this.backendCount);
         Map<String, Object> all = new LinkedHashMap<>(this.properties);
         int route = 1;
         for (Map.Entry<String, Integer> service : this.moreServices.entrySet()) {
-            TestGateway.addService(all, route++, service.getKey(), startBackends(service.getKey(), service.getValue()));
+            TestGateway.addService(
+                    all, route++, service.getKey(), this.backends.start(service.getKey(), service.getValue()));
         }
         if (this.plainRoute) {
-            String plain = "spring.cloud.gateway.server.webflux.routes[" + route + "]";
-            all.put(plain + ".id", "plain");
-            all.put(plain + ".uri", firstInstance().toString());
-            all.put(plain + ".predicates[0]", "Path=/plain/**");
+            TestGateway.addPlainRoute(all, route, firstInstance());
         }
         Map<String, Object> properties = TestGateway.properties(this.serviceId, backends(this.serviceId), all);
-        String instances = "spring.cloud.discovery.client.simple.instances." + this.serviceId;
-        for (int i = 0; i < this.instanceUris.size(); i++) {
-            properties.put(
-                    instances + "[" + i + "].uri", this.instanceUris.get(i).toString());
-            properties.put(instances + "[" + i + "].instance-id", this.serviceId + "-" + (char) ('a' + i));
-        }
+        TestGateway.addInstances(properties, this.serviceId, this.instanceUris);
         this.started = properties;
         if (!this.withoutGateway) {
             this.gateway = TestGateway.start(properties);
@@ -126,25 +119,12 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
     }
 
     private URI firstInstance() {
-        return this.instanceUris.isEmpty() ? this.backends.get(0).uri() : this.instanceUris.get(0);
-    }
-
-    private List<TestBackend> startBackends(String service, int count) {
-        List<TestBackend> started = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            started.add(TestBackend.start(service + "-" + (char) ('a' + i)));
-        }
-        this.backends.addAll(started);
-        return started;
+        return this.instanceUris.isEmpty() ? this.backends.all().get(0).uri() : this.instanceUris.get(0);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        for (TestBackend backend : this.backends) {
-            backend.behave(TestBackend.Behaviour.OK);
-            backend.stop(); // also drops hung connections
-            backend.restart();
-        }
+        this.backends.heal();
         if (this.restarted) {
             restart(Map.of());
             this.restarted = false;
@@ -176,7 +156,7 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
         if (this.gateway != null) {
             this.gateway.close();
         }
-        this.backends.forEach(TestBackend::close);
+        this.backends.close();
     }
 
     /** The gateway's traffic port. */
@@ -195,14 +175,12 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
 
     /** Every backend, of every service. */
     public List<TestBackend> backends() {
-        return this.backends;
+        return this.backends.all();
     }
 
     /** The backends of one service. */
     public List<TestBackend> backends(String service) {
-        return this.backends.stream()
-                .filter(backend -> backend.name().startsWith(service + "-"))
-                .toList();
+        return this.backends.of(service);
     }
 
     /** A client of the management port (Actuator, dashboard). */
@@ -211,7 +189,7 @@ public final class GatewayFixture implements BeforeAllCallback, AfterEachCallbac
     }
 
     public TestBackend backend(String name) {
-        return TestBackend.named(this.backends, name);
+        return this.backends.named(name);
     }
 
     /** A new client with its own cookie jar. */

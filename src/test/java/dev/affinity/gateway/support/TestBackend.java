@@ -2,9 +2,7 @@ package dev.affinity.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,18 +10,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import reactor.core.publisher.Mono;
 import reactor.netty.ChannelBindException;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -55,7 +47,7 @@ public final class TestBackend implements AutoCloseable {
 
     private final String name;
 
-    private volatile Behaviour behaviour = Behaviour.OK;
+    private final TestBackendHandler handler;
 
     private volatile DisposableServer server;
 
@@ -63,19 +55,9 @@ public final class TestBackend implements AutoCloseable {
 
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
 
-    private final AtomicInteger requests = new AtomicInteger();
-
-    private final List<String> cookieHeaders = new CopyOnWriteArrayList<>();
-
-    private final List<String> traceparents = new CopyOnWriteArrayList<>();
-
-    /** Distinct paths only: a list copied on every request would slow the load tests down. */
-    private final Set<String> paths = ConcurrentHashMap.newKeySet();
-
-    private final Map<String, AtomicInteger> bodies = new ConcurrentHashMap<>();
-
     private TestBackend(String name) {
         this.name = name;
+        this.handler = new TestBackendHandler(name);
     }
 
     /** Starts a backend on a free loopback port. */
@@ -107,33 +89,32 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public void behave(Behaviour behaviour) {
-        this.behaviour = behaviour;
+        this.handler.behave(behaviour);
     }
 
     /** Requests that reached this backend. */
     public int requests() {
-        return this.requests.get();
+        return this.handler.requests();
     }
 
     /** Every {@code Cookie} header that reached this backend. */
     public List<String> cookieHeaders() {
-        return this.cookieHeaders;
+        return this.handler.cookieHeaders();
     }
 
     /** Every W3C {@code traceparent} header that reached this backend. */
     public List<String> traceparents() {
-        return this.traceparents;
+        return this.handler.traceparents();
     }
 
     /** The distinct request paths (with query) that reached this backend. */
     public Set<String> paths() {
-        return this.paths;
+        return this.handler.paths();
     }
 
     /** How many times a body with this SHA-256 (hex) reached this backend. */
     public int deliveries(String sha256Hex) {
-        AtomicInteger count = this.bodies.get(sha256Hex);
-        return (count != null) ? count.get() : 0;
+        return this.handler.deliveries(sha256Hex);
     }
 
     /** Stops listening and drops open connections: connections are refused from now on. */
@@ -184,67 +165,9 @@ public final class TestBackend implements AutoCloseable {
                         channel.closeFuture().addListener(closed -> this.channels.remove(channel));
                     }
                 })
-                .handle(this::answer)
+                .handle(this.handler::handle)
                 .bindNow();
         this.port = this.server.port();
-    }
-
-    private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
-        String cookie = request.requestHeaders().get("Cookie");
-        String traceparent = request.requestHeaders().get("traceparent");
-        if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
-            this.requests.incrementAndGet();
-            if (cookie != null) {
-                this.cookieHeaders.add(cookie);
-            }
-            // echoes every message, prefixed with its name
-            return response.sendWebsocket(
-                    (in, out) -> out.sendString(in.receive().asString().map(text -> this.name + ": " + text)));
-        }
-        return request.receive()
-                .aggregate()
-                .asByteArray()
-                .defaultIfEmpty(new byte[0])
-                .flatMap(body -> {
-                    this.requests.incrementAndGet();
-                    this.paths.add(request.uri());
-                    if (cookie != null) {
-                        this.cookieHeaders.add(cookie);
-                    }
-                    if (traceparent != null) {
-                        this.traceparents.add(traceparent);
-                    }
-                    if (body.length > 0) {
-                        this.bodies
-                                .computeIfAbsent(sha256(body), k -> new AtomicInteger())
-                                .incrementAndGet();
-                    }
-                    return switch (this.behaviour) {
-                        case OK ->
-                            response.header("X-Backend", this.name)
-                                    .sendString(Mono.just(this.name))
-                                    .then();
-                        case ERROR ->
-                            response.status(500)
-                                    .header("X-Backend", this.name)
-                                    .sendString(Mono.just("failure in " + this.name))
-                                    .then();
-                        case RESET ->
-                            Mono.fromRunnable(() ->
-                                    response.withConnection(c -> c.channel().close()));
-                        case HANG -> Mono.never();
-                        case TRUNCATE ->
-                            // raw bytes under the HTTP encoder, which would not let a short body pass
-                            Mono.fromRunnable(() -> response.withConnection(c -> c.channel()
-                                    .pipeline()
-                                    .firstContext()
-                                    .writeAndFlush(Unpooled.copiedBuffer(
-                                            "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nX-Backend: " + this.name
-                                                    + "\r\n\r\n" + this.name,
-                                            StandardCharsets.UTF_8))
-                                    .addListener(ChannelFutureListener.CLOSE)));
-                    };
-                });
     }
 
     /** Lower-case hex SHA-256, as the backend records bodies. */

@@ -1,6 +1,7 @@
 package dev.affinity.gateway.support;
 
 import dev.affinity.gateway.AffinityGatewayApplication;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +38,43 @@ public final class TestGateway {
      */
     public static void addService(
             Map<String, Object> properties, int route, String serviceId, List<TestBackend> backends) {
-        String instances = "spring.cloud.discovery.client.simple.instances." + serviceId;
         for (int i = 0; i < backends.size(); i++) {
-            properties.put(instances + "[" + i + "].uri", backends.get(i).uri().toString());
-            properties.put(
-                    instances + "[" + i + "].instance-id", backends.get(i).name());
+            addInstance(
+                    properties,
+                    serviceId,
+                    i,
+                    backends.get(i).uri(),
+                    backends.get(i).name());
         }
         String prefix = "spring.cloud.gateway.server.webflux.routes[" + route + "]";
         properties.put(prefix + ".id", serviceId);
         properties.put(prefix + ".uri", "lb://" + serviceId);
         properties.put(prefix + ".predicates[0]", "Path=/" + serviceId + "/**");
+    }
+
+    /**
+     * Adds {@code uris} (servers a test runs itself) as instances of service {@code serviceId}, with
+     * instance ids {@code <serviceId>-a, -b, ...}.
+     */
+    static void addInstances(Map<String, Object> properties, String serviceId, List<URI> uris) {
+        for (int i = 0; i < uris.size(); i++) {
+            addInstance(properties, serviceId, i, uris.get(i), serviceId + "-" + (char) ('a' + i));
+        }
+    }
+
+    private static void addInstance(
+            Map<String, Object> properties, String serviceId, int index, URI uri, String instanceId) {
+        String instance = "spring.cloud.discovery.client.simple.instances." + serviceId + "[" + index + "]";
+        properties.put(instance + ".uri", uri.toString());
+        properties.put(instance + ".instance-id", instanceId);
+    }
+
+    /** Adds route number {@code route}, {@code /plain/**} straight to {@code uri}: no affinity, for comparison. */
+    static void addPlainRoute(Map<String, Object> properties, int route, URI uri) {
+        String plain = "spring.cloud.gateway.server.webflux.routes[" + route + "]";
+        properties.put(plain + ".id", "plain");
+        properties.put(plain + ".uri", uri.toString());
+        properties.put(plain + ".predicates[0]", "Path=/plain/**");
     }
 
     /** Starts a gateway with these properties. */
