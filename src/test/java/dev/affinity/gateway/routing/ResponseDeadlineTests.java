@@ -12,7 +12,7 @@ import reactor.test.StepVerifier;
 
 /**
  * A request not served by Reactor Netty gets Reactor's timer; the event-loop timer of a Reactor
- * Netty request is driven end to end by WireMockFaultTests and RoutingParityTests.
+ * Netty request is driven end to end by WireMockTimeoutTests and RoutingParityTests.
  */
 class ResponseDeadlineTests {
 
