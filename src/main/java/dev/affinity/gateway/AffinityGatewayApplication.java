@@ -16,7 +16,7 @@ import org.springframework.context.annotation.FilterType;
  * Entry point of the Affinity Gateway. Spring Boot's own reactive security auto-configuration is
  * off: it would put Spring Security in front of gateway traffic. Actuator gets its own, scoped to
  * the management context ({@code actuate.ManagementSecurityConfiguration}). Reactor Netty gets one
- * event loop per CPU ({@link EventLoopDefaults}).
+ * event loop per CPU ({@link EventLoopPolicy}).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(
@@ -34,7 +34,7 @@ import org.springframework.context.annotation.FilterType;
 public class AffinityGatewayApplication {
 
     public static void main(String[] args) {
-        EventLoopDefaults.applyDefault();
+        EventLoopPolicy.applyDefault();
         SpringApplication.run(AffinityGatewayApplication.class, args);
     }
 }

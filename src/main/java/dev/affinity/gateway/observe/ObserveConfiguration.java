@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Traces and the access log. The affinity keys are on the Gateway's observations whenever those
- * exist ({@link TracingDefaults} switches them on with an OTLP endpoint); the access log only with
+ * exist ({@link TracingEnvironmentPostProcessor} switches them on with an OTLP endpoint); the access log only with
  * {@code affinity.access-log.enabled}.
  */
 @Configuration(proxyBeanMethods = false)

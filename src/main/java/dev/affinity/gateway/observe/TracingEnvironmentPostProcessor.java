@@ -27,7 +27,7 @@ import org.springframework.util.StringUtils;
  * <p>The endpoint is Boot 4's {@code management.opentelemetry.tracing.export.otlp.endpoint}; Boot 3's
  * {@code management.otlp.tracing.endpoint}, which Boot 4 no longer reads, is taken for it.
  */
-public final class TracingDefaults implements EnvironmentPostProcessor {
+public final class TracingEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     static final String ENDPOINT = "management.opentelemetry.tracing.export.otlp.endpoint";
 
@@ -62,7 +62,9 @@ public final class TracingDefaults implements EnvironmentPostProcessor {
             defaults.put(TRACING, false);
             leaveTheTracerOut(environment);
         }
-        environment.getPropertySources().addLast(new MapPropertySource("affinityTracingDefaults", defaults));
+        environment
+                .getPropertySources()
+                .addLast(new MapPropertySource("affinityTracingEnvironmentPostProcessor", defaults));
     }
 
     /** Adds the tracer's auto-configurations to whatever {@code spring.autoconfigure.exclude} holds. */

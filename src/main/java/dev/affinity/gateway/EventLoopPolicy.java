@@ -21,7 +21,7 @@ package dev.affinity.gateway;
  *
  * <p>docs/PERFORMANCE.md reports what each choice is worth.
  */
-final class EventLoopDefaults {
+final class EventLoopPolicy {
 
     /** Reactor Netty's event-loop count. */
     static final String PROPERTY = "reactor.netty.ioWorkerCount";
@@ -29,7 +29,7 @@ final class EventLoopDefaults {
     /** Reactor Netty's switch for its native transport (epoll on Linux). */
     static final String NATIVE = "reactor.netty.native";
 
-    private EventLoopDefaults() {}
+    private EventLoopPolicy() {}
 
     /** Sets both defaults; returns the event-loop count in effect. */
     static String applyDefault() {
