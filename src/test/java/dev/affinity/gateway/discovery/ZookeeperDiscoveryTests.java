@@ -9,7 +9,6 @@ import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +82,8 @@ class ZookeeperDiscoveryTests {
                 assertThat(new CookieClient(port).get("/hive/q").statusCode()).isEqualTo(503);
 
                 zookeeper.start();
-                try (HiveServer2Registrations hive = registrations(zookeeper)) {
+                try (HiveServer2Registrations hive =
+                        new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2")) {
                     hive.register(b);
                     await().atMost(Duration.ofSeconds(30))
                             .pollInterval(Duration.ofMillis(200))
@@ -161,12 +161,10 @@ class ZookeeperDiscoveryTests {
     }
 
     private static List<CookieClient> clientsOf(Map<CookieClient, String> homes, TestBackend backend) {
-        List<CookieClient> clients = new ArrayList<>();
-        homes.forEach((client, home) -> {
-            if (home.equals(backend.name())) {
-                clients.add(client);
-            }
-        });
+        List<CookieClient> clients = homes.entrySet().stream()
+                .filter(entry -> entry.getValue().equals(backend.name()))
+                .map(Map.Entry::getKey)
+                .toList();
         assertThat(clients).as("clients of " + backend.name()).isNotEmpty();
         return clients;
     }
@@ -174,7 +172,8 @@ class ZookeeperDiscoveryTests {
     /** Runs {@code test} on a gateway discovering from a fresh ZooKeeper, then closes gateway, registrations and ZooKeeper. */
     private static void withZookeeper(Map<String, Object> extra, ZookeeperTest test) throws Exception {
         try (TestingServer zookeeper = new TestingServer();
-                HiveServer2Registrations hive = registrations(zookeeper);
+                HiveServer2Registrations hive =
+                        new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2");
                 ConfigurableApplicationContext gateway = start(zookeeper, extra)) {
             test.run(zookeeper, hive, gateway, TestGateway.port(gateway));
         }
@@ -188,10 +187,6 @@ class ZookeeperDiscoveryTests {
                 ConfigurableApplicationContext gateway,
                 int port)
                 throws Exception;
-    }
-
-    private static HiveServer2Registrations registrations(TestingServer zookeeper) {
-        return new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2");
     }
 
     private static ConfigurableApplicationContext start(TestingServer zookeeper, Map<String, Object> extra) {
