@@ -1,5 +1,6 @@
 package dev.affinity.gateway.balancer;
 
+import dev.affinity.gateway.bench.DecisionPathBenchmark;
 import dev.affinity.gateway.config.AffinityMode;
 import dev.affinity.gateway.config.BalancerType;
 import dev.affinity.gateway.config.ServiceProperties;
@@ -10,21 +11,10 @@ import dev.affinity.gateway.registry.Decision;
 import dev.affinity.gateway.registry.InstanceState;
 import dev.affinity.gateway.registry.Snapshot;
 import dev.affinity.gateway.registry.SnapshotOwner;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
 import org.springframework.cloud.client.loadbalancer.Request;
@@ -41,21 +31,7 @@ import reactor.core.scheduler.Schedulers;
  * Issue 22: the value a client holds ends with its issue time ({@link #stickyHitStamped}); a new
  * client of {@code balancer: hash} is placed by rendezvous hashing ({@link #hashedAssignment}).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
-@State(Scope.Benchmark)
-public class AffinityDecisionBenchmark {
-
-    static final String SERVICE = "sticky";
-
-    static final String COOKIE = "KNOX_BACKEND-" + SERVICE;
-
-    static final byte[] SECRET = "bench-current-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-
-    static final byte[] PREVIOUS_SECRET = "bench-previous-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+public class AffinityDecisionBenchmark extends DecisionPathBenchmark {
 
     SnapshotOwner owner;
 
@@ -94,10 +70,7 @@ public class AffinityDecisionBenchmark {
         settings.setBalancer(BalancerType.ROUND_ROBIN);
         HmacCookieValueScheme values = new HmacCookieValueScheme(SECRET, List.of(PREVIOUS_SECRET));
         this.owner = new SnapshotOwner(SERVICE, values, settings.getHealth(), Schedulers.single());
-        this.owner.discovered(List.of(
-                new DefaultServiceInstance("b1", SERVICE, "127.0.0.1", 19001, false),
-                new DefaultServiceInstance("b2", SERVICE, "127.0.0.1", 19002, false),
-                new DefaultServiceInstance("b3", SERVICE, "127.0.0.1", 19003, false)));
+        this.owner.discovered(instances());
         this.chooser = new AffinityChooser(SERVICE, settings);
         this.balancer = new AffinityLoadBalancer(new AffinityService(SERVICE, settings, COOKIE, this.owner));
         this.second = this.owner.current().members().get(1);
@@ -127,12 +100,6 @@ public class AffinityDecisionBenchmark {
         require(stickyHitReactive() == this.second.instance(), "reactive sticky hit chose the wrong instance");
         require(stickyHitStamped().member() == this.second, "stamped sticky hit missed");
         require(hashedAssignment().decision() == Decision.HASHED, "hashed client was not hashed");
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalStateException(message);
-        }
     }
 
     private Choice decide(List<String> headers) {

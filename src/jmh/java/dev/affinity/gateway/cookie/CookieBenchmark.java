@@ -1,20 +1,12 @@
 package dev.affinity.gateway.cookie;
 
+import dev.affinity.gateway.bench.DecisionPathBenchmark;
 import dev.affinity.gateway.config.CookieProperties;
-import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
-import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.gateway.filter.headers.TrustedProxies;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -26,17 +18,7 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
  *
  * <p>Run with {@code -prof gc} to see bytes allocated per operation ({@code gc.alloc.rate.norm}).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
-@State(Scope.Benchmark)
-public class CookieBenchmark {
-
-    static final String SERVICE = "sticky";
-
-    static final String COOKIE = "KNOX_BACKEND-" + SERVICE;
+public class CookieBenchmark extends DecisionPathBenchmark {
 
     AffinityCookieWriter writer;
 
@@ -58,32 +40,29 @@ public class CookieBenchmark {
     public void setUp() {
         // defaults: Path=/, HttpOnly, Lax, secure auto; the mock requests come from 127.0.0.1, a trusted proxy here
         this.writer = new AffinityCookieWriter(
-                new CookieProperties(), java.util.Map.of(), TrustedProxies.from("127\\.0\\.0\\.1"));
-        this.plainRequest = MockServerHttpRequest.get("http://127.0.0.1:8080/sticky/hello")
-                .remoteAddress(new java.net.InetSocketAddress("127.0.0.1", 40000))
-                .header("User-Agent", "wrk")
-                .build();
-        this.xForwardedHttpsRequest = MockServerHttpRequest.get("http://127.0.0.1:8080/sticky/hello")
-                .remoteAddress(new java.net.InetSocketAddress("127.0.0.1", 40000))
-                .header("X-Forwarded-Proto", "https")
-                .build();
-        this.forwardedHttpsRequest = MockServerHttpRequest.get("http://127.0.0.1:8080/sticky/hello")
-                .remoteAddress(new java.net.InetSocketAddress("127.0.0.1", 40000))
-                .header("Forwarded", "for=192.0.2.60;proto=https;by=203.0.113.43")
-                .build();
-        this.hmac = new HmacCookieValueScheme(
-                "bench-current-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8), List.of());
-        this.hmacWithPreviousSecret = new HmacCookieValueScheme(
-                "bench-current-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8),
-                List.of("bench-previous-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
-        this.instance = new DefaultServiceInstance("b2", SERVICE, "127.0.0.1", 19002, false);
+                new CookieProperties(), Map.of(), TrustedProxies.from("127\\.0\\.0\\.1"));
+        this.plainRequest = fromLoopback("User-Agent", "wrk");
+        this.xForwardedHttpsRequest = fromLoopback("X-Forwarded-Proto", "https");
+        this.forwardedHttpsRequest = fromLoopback("Forwarded", "for=192.0.2.60;proto=https;by=203.0.113.43");
+        this.hmac = new HmacCookieValueScheme(SECRET, List.of());
+        this.hmacWithPreviousSecret = new HmacCookieValueScheme(SECRET, List.of(PREVIOUS_SECRET));
+        this.instance = instances().get(1);
         this.value = this.hmac.current(SERVICE, this.instance);
-        if (!setCookie().startsWith(COOKIE + "=" + this.value + "; Path=/;") || setCookie().contains("Secure")) {
-            throw new IllegalStateException("unexpected Set-Cookie: " + setCookie());
-        }
-        if (!setCookieForwardedHttps().contains("Secure") || !setCookieXForwardedHttps().contains("Secure")) {
-            throw new IllegalStateException("forwarded https not seen: " + setCookieForwardedHttps());
-        }
+        require(
+                setCookie().startsWith(COOKIE + "=" + this.value + "; Path=/;")
+                        && !setCookie().contains("Secure"),
+                "unexpected Set-Cookie: " + setCookie());
+        require(
+                setCookieForwardedHttps().contains("Secure") && setCookieXForwardedHttps().contains("Secure"),
+                "forwarded https not seen: " + setCookieForwardedHttps());
+    }
+
+    /** A request to the service's route from 127.0.0.1 with one header. */
+    private static MockServerHttpRequest fromLoopback(String header, String value) {
+        return MockServerHttpRequest.get("http://127.0.0.1:8080/sticky/hello")
+                .remoteAddress(new InetSocketAddress("127.0.0.1", 40000))
+                .header(header, value)
+                .build();
     }
 
     /** (c) {@code Set-Cookie} for a plain http client (no forwarding headers). */

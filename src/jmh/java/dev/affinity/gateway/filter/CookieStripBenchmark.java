@@ -1,18 +1,10 @@
 package dev.affinity.gateway.filter;
 
+import dev.affinity.gateway.bench.DecisionPathBenchmark;
 import dev.affinity.gateway.cookie.CookieScan;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.http.HttpHeaders;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -25,15 +17,7 @@ import org.springframework.web.server.ServerWebExchange;
  * headers anyway), against the scan plus a mutated exchange whose request headers are a full copy
  * (what {@code AffinityFilter} did before; kept to show why it was replaced).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
-@State(Scope.Benchmark)
-public class CookieStripBenchmark {
-
-    static final String COOKIE = "KNOX_BACKEND-sticky";
+public class CookieStripBenchmark extends DecisionPathBenchmark {
 
     MockServerWebExchange exchange;
 
@@ -54,9 +38,9 @@ public class CookieStripBenchmark {
         this.exchange = MockServerWebExchange.from(request);
         this.headers = request.getHeaders();
         ServerWebExchange stripped = stripAffinityCookie();
-        if (stripped.getRequest().getHeaders().containsHeader(HttpHeaders.COOKIE)) {
-            throw new IllegalStateException("the affinity cookie was not stripped");
-        }
+        require(
+                !stripped.getRequest().getHeaders().containsHeader(HttpHeaders.COOKIE),
+                "the affinity cookie was not stripped");
     }
 
     /** The scan alone (reads the {@code Cookie} header, finds the value, plans the forwarded header). */

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Every refused Actuator write says why, in one line, and changes nothing. */
 class ActuatorWriteErrorsTests {
 
+    static final String DRAINING = "{\"state\":\"DRAINING\"}";
+
     static final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -35,6 +37,13 @@ class ActuatorWriteErrorsTests {
         } catch (Exception ex) {
             throw new IllegalStateException(ex);
         }
+    }
+
+    /** Posts a write of {@code body} to {@code path}: answered {@code status}, with a body naming {@code reasons}. */
+    static void assertAnswer(String path, String contentType, String body, int status, String... reasons) {
+        HttpResponse<String> response = post(hive, path, contentType, body);
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.body()).contains(reasons);
     }
 
     static String stateOf(GatewayFixture fixture, String instance) {
@@ -61,25 +70,21 @@ class ActuatorWriteErrorsTests {
 
     @Test
     void shouldSayWhetherTheServiceOrTheInstanceIsUnknown() {
-        HttpResponse<String> service = post(hive, "nope/hive-a", "application/json", "{\"state\":\"DRAINING\"}");
-        assertThat(service.statusCode()).isEqualTo(404);
-        assertThat(service.body()).contains("unknown service 'nope'").contains("hive");
-        HttpResponse<String> instance = post(hive, "hive/hive-z", "application/json", "{\"state\":\"DRAINING\"}");
-        assertThat(instance.statusCode()).isEqualTo(404);
-        assertThat(instance.body()).contains("no instance 'hive-z'").contains("hive-a", "hive-b");
+        assertAnswer("nope/hive-a", "application/json", DRAINING, 404, "unknown service 'nope'", "hive");
+        assertAnswer("hive/hive-z", "application/json", DRAINING, 404, "no instance 'hive-z'", "hive-a", "hive-b");
     }
 
     @Test
     void shouldExplainAnUnknownStateAMalformedBodyAndAMissingContentType() {
-        HttpResponse<String> state = post(hive, "hive/hive-a", "application/json", "{\"state\":\"SLEEPING\"}");
-        assertThat(state.statusCode()).isEqualTo(400);
-        assertThat(state.body()).contains("ACTIVE, DRAINING, DISABLED").contains("SLEEPING");
-        HttpResponse<String> json = post(hive, "hive/hive-a", "application/json", "{state: DRAINING");
-        assertThat(json.statusCode()).isEqualTo(400);
-        assertThat(json.body()).contains("not valid JSON");
-        HttpResponse<String> none = post(hive, "hive/hive-a", null, "{\"state\":\"DRAINING\"}");
-        assertThat(none.statusCode()).isEqualTo(415);
-        assertThat(none.body()).contains("Content-Type: application/json");
+        assertAnswer(
+                "hive/hive-a",
+                "application/json",
+                "{\"state\":\"SLEEPING\"}",
+                400,
+                "ACTIVE, DRAINING, DISABLED",
+                "SLEEPING");
+        assertAnswer("hive/hive-a", "application/json", "{state: DRAINING", 400, "not valid JSON");
+        assertAnswer("hive/hive-a", null, DRAINING, 415, "Content-Type: application/json");
         HttpResponse<String> form = post(hive, "hive/hive-a", "application/x-www-form-urlencoded", "state=DRAINING");
         assertThat(form.statusCode()).isEqualTo(415);
         assertThat(stateOf(hive, "hive-a")).contains("\"state\":\"ACTIVE\"");
@@ -87,7 +92,7 @@ class ActuatorWriteErrorsTests {
 
     @Test
     void shouldApplyAWellFormedWrite() {
-        HttpResponse<String> ok = post(hive, "hive/hive-b", "application/json", "{\"state\":\"DRAINING\"}");
+        HttpResponse<String> ok = post(hive, "hive/hive-b", "application/json", DRAINING);
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(stateOf(hive, "hive-b")).contains("\"state\":\"DRAINING\"");
         post(hive, "hive/hive-b", "application/json", "{\"state\":\"ACTIVE\"}");

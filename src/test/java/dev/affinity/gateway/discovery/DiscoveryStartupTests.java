@@ -56,14 +56,7 @@ class DiscoveryStartupTests {
                         new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2")) {
             hs2.backends().forEach(hive::register);
             int logStart = output.getAll().length();
-            try (ConfigurableApplicationContext gateway = TestGateway.start(TestGateway.properties(
-                    "hive",
-                    List.of(),
-                    healthy(Map.of(
-                            "affinity.services.hive.zookeeper.ensemble",
-                            zookeeper.getConnectString(),
-                            "affinity.services.hive.zookeeper.namespace",
-                            "hiveserver2"))))) {
+            try (ConfigurableApplicationContext gateway = startOn(zookeeper)) {
                 // the first list is published whole: never one znode of two
                 assertThat(output.getAll().substring(logStart))
                         .containsPattern("service=hive mode=sticky instances=\\[127.0.0.1:\\d+, 127.0.0.1:\\d+]")
@@ -84,14 +77,7 @@ class DiscoveryStartupTests {
             zookeeper.stop(); // it keeps its data (and the registrations' sessions) across the restart
             int logStart = output.getAll().length();
             CompletableFuture<ConfigurableApplicationContext> starting =
-                    CompletableFuture.supplyAsync(() -> TestGateway.start(TestGateway.properties(
-                            "hive",
-                            List.of(),
-                            healthy(Map.of(
-                                    "affinity.services.hive.zookeeper.ensemble",
-                                    zookeeper.getConnectString(),
-                                    "affinity.services.hive.zookeeper.namespace",
-                                    "hiveserver2")))));
+                    CompletableFuture.supplyAsync(() -> startOn(zookeeper));
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> output.getAll().contains("service=hive connecting to ZooKeeper ensemble"));
             assertThat(starting).as("still starting while the ensemble is away").isNotDone();
@@ -100,6 +86,18 @@ class DiscoveryStartupTests {
                 assertFirstRequestsSpreadAndReady(gateway, output, logStart, "\"zookeeper\":{\"hive\":\"answered\"}");
             }
         }
+    }
+
+    /** Starts a gateway whose {@code hive} instances come from {@code zookeeper}'s {@code /hiveserver2}. */
+    private static ConfigurableApplicationContext startOn(TestingServer zookeeper) {
+        return TestGateway.start(TestGateway.properties(
+                "hive",
+                List.of(),
+                healthy(Map.of(
+                        "affinity.services.hive.zookeeper.ensemble",
+                        zookeeper.getConnectString(),
+                        "affinity.services.hive.zookeeper.namespace",
+                        "hiveserver2"))));
     }
 
     private static Map<String, Object> healthy(Map<String, Object> extra) {

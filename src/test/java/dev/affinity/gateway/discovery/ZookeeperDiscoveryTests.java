@@ -9,7 +9,6 @@ import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,20 +43,13 @@ class ZookeeperDiscoveryTests {
 
     @Test
     void shouldPinClientsToZookeeperInstancesAndFollowInstancesThatComeAndGo() throws Exception {
-        try (TestingServer zookeeper = new TestingServer();
-                HiveServer2Registrations hive = registrations(zookeeper);
-                ConfigurableApplicationContext gateway = start(zookeeper, Map.of())) {
+        withZookeeper(Map.of(), (zookeeper, hive, gateway, port) -> {
             hive.register(a);
             hive.register(b);
-            int port = TestGateway.port(gateway);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> new CookieClient(port).get("/hive/q").statusCode() == 200);
 
-            Map<CookieClient, String> homes = new LinkedHashMap<>();
-            for (int i = 0; i < 6; i++) {
-                CookieClient client = new CookieClient(port);
-                homes.put(client, client.get("/hive/open").body());
-            }
+            Map<CookieClient, String> homes = pinnedClients(port, 6);
             assertThat(homes.values()).containsOnly(a.name(), b.name()).contains(a.name(), b.name());
 
             hive.register(c);
@@ -77,7 +69,7 @@ class ZookeeperDiscoveryTests {
             assertThat(ofA)
                     .allSatisfy(client -> assertThat(client.cookie(COOKIE)).isPresent());
             assertStayHome(homes);
-        }
+        });
     }
 
     @Test
@@ -90,7 +82,8 @@ class ZookeeperDiscoveryTests {
                 assertThat(new CookieClient(port).get("/hive/q").statusCode()).isEqualTo(503);
 
                 zookeeper.start();
-                try (HiveServer2Registrations hive = registrations(zookeeper)) {
+                try (HiveServer2Registrations hive =
+                        new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2")) {
                     hive.register(b);
                     await().atMost(Duration.ofSeconds(30))
                             .pollInterval(Duration.ofMillis(200))
@@ -105,20 +98,13 @@ class ZookeeperDiscoveryTests {
 
     @Test
     void shouldKeepServingTheLastKnownInstancesWhenZookeeperStops() throws Exception {
-        try (TestingServer zookeeper = new TestingServer();
-                HiveServer2Registrations hive = registrations(zookeeper);
-                ConfigurableApplicationContext gateway = start(zookeeper, Map.of())) {
+        withZookeeper(Map.of(), (zookeeper, hive, gateway, port) -> {
             hive.register(a);
             hive.register(b);
-            int port = TestGateway.port(gateway);
             ZookeeperDiscoveryClient discovery = gateway.getBean(ZookeeperDiscoveryClient.class);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> discovery.getInstances("hive").size() == 2);
-            Map<CookieClient, String> homes = new LinkedHashMap<>();
-            for (int i = 0; i < 4; i++) {
-                CookieClient client = new CookieClient(port);
-                homes.put(client, client.get("/hive/open").body());
-            }
+            Map<CookieClient, String> homes = pinnedClients(port, 4);
 
             zookeeper.stop();
             await().atMost(Duration.ofSeconds(10)).until(() -> !discovery.connected("hive"));
@@ -126,17 +112,13 @@ class ZookeeperDiscoveryTests {
             assertStayHome(homes);
             assertThat(new CookieClient(port).get("/hive/new").body()).isIn(a.name(), b.name());
             assertThat(discovery.getInstances("hive")).hasSize(2);
-        }
+        });
     }
 
     @Test
     void shouldHonourKnoxCookiesOfZookeeperInstances() throws Exception {
-        try (TestingServer zookeeper = new TestingServer();
-                HiveServer2Registrations hive = registrations(zookeeper);
-                ConfigurableApplicationContext gateway =
-                        start(zookeeper, Map.of("affinity.cookie.hash", "knox-sha256"))) {
+        withZookeeper(Map.of("affinity.cookie.hash", "knox-sha256"), (zookeeper, hive, gateway, port) -> {
             backends.forEach(hive::register);
-            int port = TestGateway.port(gateway);
             ZookeeperDiscoveryClient discovery = gateway.getBean(ZookeeperDiscoveryClient.class);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> discovery.getInstances("hive").size() == 3);
@@ -155,7 +137,17 @@ class ZookeeperDiscoveryTests {
             TestBackend home =
                     TestBackend.named(backends, fresh.get("/hive/new").body());
             assertThat(fresh.cookie(COOKIE)).hasValue(TestBackend.sha256(HiveServer2Registrations.knoxUrl(home)));
+        });
+    }
+
+    /** {@code count} new clients, each pinned by its first request, with the backend that answered it. */
+    private static Map<CookieClient, String> pinnedClients(int port, int count) {
+        Map<CookieClient, String> homes = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            CookieClient client = new CookieClient(port);
+            homes.put(client, client.get("/hive/open").body());
         }
+        return homes;
     }
 
     private static void assertStayHome(Map<CookieClient, String> homes) {
@@ -169,18 +161,32 @@ class ZookeeperDiscoveryTests {
     }
 
     private static List<CookieClient> clientsOf(Map<CookieClient, String> homes, TestBackend backend) {
-        List<CookieClient> clients = new ArrayList<>();
-        homes.forEach((client, home) -> {
-            if (home.equals(backend.name())) {
-                clients.add(client);
-            }
-        });
+        List<CookieClient> clients = homes.entrySet().stream()
+                .filter(entry -> entry.getValue().equals(backend.name()))
+                .map(Map.Entry::getKey)
+                .toList();
         assertThat(clients).as("clients of " + backend.name()).isNotEmpty();
         return clients;
     }
 
-    private static HiveServer2Registrations registrations(TestingServer zookeeper) {
-        return new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2");
+    /** Runs {@code test} on a gateway discovering from a fresh ZooKeeper, then closes gateway, registrations and ZooKeeper. */
+    private static void withZookeeper(Map<String, Object> extra, ZookeeperTest test) throws Exception {
+        try (TestingServer zookeeper = new TestingServer();
+                HiveServer2Registrations hive =
+                        new HiveServer2Registrations(zookeeper.getConnectString(), "hiveserver2");
+                ConfigurableApplicationContext gateway = start(zookeeper, extra)) {
+            test.run(zookeeper, hive, gateway, TestGateway.port(gateway));
+        }
+    }
+
+    /** A test body, given ZooKeeper, the HiveServer2 registrations in it, the gateway and its port. */
+    private interface ZookeeperTest {
+        void run(
+                TestingServer zookeeper,
+                HiveServer2Registrations hive,
+                ConfigurableApplicationContext gateway,
+                int port)
+                throws Exception;
     }
 
     private static ConfigurableApplicationContext start(TestingServer zookeeper, Map<String, Object> extra) {

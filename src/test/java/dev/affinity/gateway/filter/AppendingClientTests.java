@@ -3,9 +3,9 @@ package dev.affinity.gateway.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.affinity.gateway.support.BlockingHttp;
 import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.ManagementClient;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -109,24 +109,17 @@ class AppendingClientTests {
             if (!this.cookieHeader.isEmpty()) {
                 request.header("Cookie", this.cookieHeader.toString());
             }
-            try {
-                HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-                List<String> values = response.headers().allValues("Set-Cookie");
-                for (String value : values) {
-                    assertThat(value).startsWith(COOKIE + "=");
-                    this.cookieHeader
-                            .append(this.cookieHeader.isEmpty() ? "" : "; ")
-                            .append(value);
-                    this.setCookies++;
-                }
-                return response;
-            } catch (IOException ex) {
-                throw new IllegalStateException(ex);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(ex);
+            HttpResponse<String> response = BlockingHttp.send(this.client, request.build());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            List<String> values = response.headers().allValues("Set-Cookie");
+            for (String value : values) {
+                assertThat(value).startsWith(COOKIE + "=");
+                this.cookieHeader
+                        .append(this.cookieHeader.isEmpty() ? "" : "; ")
+                        .append(value);
+                this.setCookies++;
             }
+            return response;
         }
 
         String cookieHeader() {

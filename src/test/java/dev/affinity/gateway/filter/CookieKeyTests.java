@@ -32,15 +32,10 @@ class CookieKeyTests {
     void shouldHonourCookiesOfAnotherReplicaWithTheSameSecret() {
         withGateways(Map.of(), Map.of(), (first, second) -> {
             for (int i = 0; i < 6; i++) {
-                CookieClient onFirst = new CookieClient(first);
-                String home = onFirst.get("/hive/open").body();
-                String cookie = onFirst.cookie(COOKIE).orElseThrow();
+                Carried carried = carryCookie(first, second);
+                HttpResponse<String> response = carried.client().get("/hive/next");
 
-                CookieClient onSecond = new CookieClient(second);
-                onSecond.setCookie(COOKIE, cookie);
-                HttpResponse<String> response = onSecond.get("/hive/next");
-
-                assertThat(response.body()).isEqualTo(home);
+                assertThat(response.body()).isEqualTo(carried.home());
                 assertThat(CookieClient.setCookie(response, COOKIE)).isEmpty();
             }
         });
@@ -49,19 +44,14 @@ class CookieKeyTests {
     @Test
     void shouldRepinClientsWhoseCookieWasMadeWithADifferentSecret() {
         withGateways(Map.of(), Map.of("affinity.cookie.secret", OTHER_SECRET), (first, second) -> {
-            CookieClient client = new CookieClient(first);
-            client.get("/hive/open");
-            String oldCookie = client.cookie(COOKIE).orElseThrow();
-
-            CookieClient moved = new CookieClient(second);
-            moved.setCookie(COOKIE, oldCookie);
-            HttpResponse<String> response = moved.get("/hive/next");
+            Carried carried = carryCookie(first, second);
+            HttpResponse<String> response = carried.client().get("/hive/next");
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(CookieClient.setCookieValue(response, COOKIE))
                     .isPresent()
                     .get()
-                    .isNotEqualTo(oldCookie);
+                    .isNotEqualTo(carried.cookie());
         });
     }
 
@@ -71,21 +61,16 @@ class CookieKeyTests {
                 "affinity.cookie.secret", OTHER_SECRET, "affinity.cookie.previous-secrets[0]", TestGateway.SECRET);
         withGateways(Map.of(), rotated, (before, after) -> {
             for (int i = 0; i < 6; i++) {
-                CookieClient client = new CookieClient(before);
-                String home = client.get("/hive/open").body();
-                String oldCookie = client.cookie(COOKIE).orElseThrow();
+                Carried carried = carryCookie(before, after);
+                HttpResponse<String> response = carried.client().get("/hive/next");
 
-                CookieClient rotatedClient = new CookieClient(after);
-                rotatedClient.setCookie(COOKIE, oldCookie);
-                HttpResponse<String> response = rotatedClient.get("/hive/next");
-
-                assertThat(response.body()).isEqualTo(home);
+                assertThat(response.body()).isEqualTo(carried.home());
                 assertThat(CookieClient.setCookieValue(response, COOKIE))
                         .isPresent()
                         .get()
-                        .isNotEqualTo(oldCookie);
-                HttpResponse<String> next = rotatedClient.get("/hive/again");
-                assertThat(next.body()).isEqualTo(home);
+                        .isNotEqualTo(carried.cookie());
+                HttpResponse<String> next = carried.client().get("/hive/again");
+                assertThat(next.body()).isEqualTo(carried.home());
                 assertThat(CookieClient.setCookie(next, COOKIE))
                         .as("re-issued only once")
                         .isEmpty();
@@ -117,6 +102,19 @@ class CookieKeyTests {
             int index = backends.indexOf(hive.backend(home));
             assertThat(fresh.cookie(COOKIE)).hasValue(TestBackend.sha256(knoxUrl.apply(index)));
         });
+    }
+
+    /** A client's cookie from one gateway, its backend there, and a new client of another gateway holding it. */
+    private record Carried(String home, String cookie, CookieClient client) {}
+
+    /** Pins a new client on the gateway at {@code from}; gives its cookie to a new client of {@code to}. */
+    private static Carried carryCookie(int from, int to) {
+        CookieClient pinned = new CookieClient(from);
+        String home = pinned.get("/hive/open").body();
+        String cookie = pinned.cookie(COOKIE).orElseThrow();
+        CookieClient carrier = new CookieClient(to);
+        carrier.setCookie(COOKIE, cookie);
+        return new Carried(home, cookie, carrier);
     }
 
     interface TwoGateways {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.GatewayFixture;
+import dev.affinity.gateway.support.PinnedClient;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestBackend.Behaviour;
 import java.net.http.HttpResponse;
@@ -60,18 +61,17 @@ class FailoverTests {
 
     @Test
     void shouldReplayA64KiBPostIntactToAnotherInstanceWhenThePinnedOneIsDown() {
-        CookieClient client = hive.client();
-        TestBackend home = backend(client.get("/hive/login").body());
-        home.stop();
+        PinnedClient pinned = PinnedClient.pin(hive, "/hive/login");
+        pinned.home().stop();
         byte[] body = new byte[64 * 1024];
         new Random(42).nextBytes(body);
         String digest = TestBackend.sha256(body);
 
-        HttpResponse<String> response = client.post("/hive/upload", body);
+        HttpResponse<String> response = pinned.client().post("/hive/upload", body);
 
         assertThat(response.statusCode()).isEqualTo(200);
         TestBackend receiver = backend(response.body());
-        assertThat(receiver).isNotSameAs(home);
+        assertThat(receiver).isNotSameAs(pinned.home());
         assertThat(receiver.deliveries(digest)).isEqualTo(1);
         assertThat(deliveries(body)).isEqualTo(1);
         assertThat(CookieClient.setCookie(response, COOKIE)).isPresent();
@@ -79,24 +79,22 @@ class FailoverTests {
 
     @Test
     void shouldNotRetryAPostThatFailedAfterReachingTheBackend() {
-        CookieClient client = hive.client();
-        TestBackend home = backend(client.get("/hive/login").body());
-        home.behave(Behaviour.ERROR);
+        PinnedClient pinned = PinnedClient.pin(hive, "/hive/login");
         byte[] first = "insert into t values (1)".getBytes();
 
-        HttpResponse<String> failed = client.post("/hive/statement", first);
+        HttpResponse<String> failed = postMeeting(Behaviour.ERROR, pinned, first);
 
         assertThat(failed.statusCode()).isEqualTo(500);
-        assertThat(failed.body()).isEqualTo("failure in " + home.name());
+        assertThat(failed.body()).isEqualTo("failure in " + pinned.home().name());
         assertThat(deliveries(first)).isEqualTo(1);
 
-        home.behave(Behaviour.RESET);
         byte[] second = "insert into t values (2)".getBytes();
-        HttpResponse<String> reset = client.post("/hive/statement", second);
+        HttpResponse<String> reset = postMeeting(Behaviour.RESET, pinned, second);
 
         assertThat(reset.statusCode()).isEqualTo(502);
-        assertThat(reset.body()).doesNotContain("127.0.0.1", String.valueOf(home.port()));
-        assertThat(home.deliveries(TestBackend.sha256(second))).isEqualTo(1);
+        assertThat(reset.body())
+                .doesNotContain("127.0.0.1", String.valueOf(pinned.home().port()));
+        assertThat(pinned.home().deliveries(TestBackend.sha256(second))).isEqualTo(1);
         assertThat(deliveries(second)).isEqualTo(1);
     }
 
@@ -106,44 +104,45 @@ class FailoverTests {
      */
     @Test
     void shouldFailAGetOverWhenItsInstanceBreaksOffASmallBody() {
-        CookieClient client = hive.client();
-        TestBackend home = backend(client.get("/hive/login").body());
-        home.behave(Behaviour.TRUNCATE);
-
-        HttpResponse<String> response = client.get("/hive/select");
-
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isNotEqualTo(home.name()).startsWith("hive-");
-        assertThat(CookieClient.setCookie(response, COOKIE)).as("re-pinned").isPresent();
-        assertThat(client.get("/hive/again").body()).isEqualTo(response.body());
+        assertGetMovesToAnotherInstanceAndStays(Behaviour.TRUNCATE);
     }
 
     @Test
     void shouldAnswer502ToAPostWhoseInstanceBreaksOffASmallBody() {
-        CookieClient client = hive.client();
-        TestBackend home = backend(client.get("/hive/login").body());
-        home.behave(Behaviour.TRUNCATE);
+        PinnedClient pinned = PinnedClient.pin(hive, "/hive/login");
         byte[] statement = "insert into t values (3)".getBytes();
 
-        HttpResponse<String> response = client.post("/hive/statement", statement);
+        HttpResponse<String> response = postMeeting(Behaviour.TRUNCATE, pinned, statement);
 
         assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.body()).contains("failed before answering").doesNotContain(home.name());
+        assertThat(response.body())
+                .contains("failed before answering")
+                .doesNotContain(pinned.home().name());
         assertThat(deliveries(statement)).isEqualTo(1);
     }
 
     @Test
     void shouldRetryAnIdempotentRequestThatGotA5xxOnAnotherInstance() {
-        CookieClient client = hive.client();
-        TestBackend home = backend(client.get("/hive/login").body());
-        home.behave(Behaviour.ERROR);
+        assertGetMovesToAnotherInstanceAndStays(Behaviour.ERROR);
+    }
 
-        HttpResponse<String> response = client.get("/hive/select");
+    /** The pinned client posts {@code statement}, which its instance meets with {@code failure}. */
+    private static HttpResponse<String> postMeeting(Behaviour failure, PinnedClient pinned, byte[] statement) {
+        pinned.home().behave(failure);
+        return pinned.client().post("/hive/statement", statement);
+    }
+
+    /** A pinned client's GET meets {@code failure} at its instance: answered by another one, re-pinned there. */
+    private static void assertGetMovesToAnotherInstanceAndStays(Behaviour failure) {
+        PinnedClient pinned = PinnedClient.pin(hive, "/hive/login");
+        pinned.home().behave(failure);
+
+        HttpResponse<String> response = pinned.client().get("/hive/select");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isNotEqualTo(home.name());
-        assertThat(CookieClient.setCookie(response, COOKIE)).isPresent();
-        assertThat(client.get("/hive/select").body()).isEqualTo(response.body());
+        assertThat(response.body()).isNotEqualTo(pinned.home().name()).startsWith("hive-");
+        assertThat(CookieClient.setCookie(response, COOKIE)).as("re-pinned").isPresent();
+        assertThat(pinned.client().get("/hive/again").body()).isEqualTo(response.body());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.GatewayFixture;
+import dev.affinity.gateway.support.PinnedClient;
 import dev.affinity.gateway.support.TestBackend;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -39,11 +40,10 @@ class ResilienceTests {
 
         @Test
         void shouldAnswer503ToAClientWhoseInstanceIsGoneWhenNoFallbackIsSet() {
-            CookieClient pinned = noFallback.client();
-            TestBackend home = noFallback.backend(pinned.get("/hive/login").body());
-            home.stop();
+            PinnedClient pinned = PinnedClient.pin(noFallback, "/hive/login");
+            pinned.home().stop();
 
-            HttpResponse<String> refused = pinned.get("/hive/query");
+            HttpResponse<String> refused = pinned.client().get("/hive/query");
 
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).contains("no-fallback").doesNotContain("127.0.0.1");
@@ -52,7 +52,7 @@ class ResilienceTests {
             CookieClient newcomer = noFallback.client();
             HttpResponse<String> assigned = newcomer.get("/hive/login");
             assertThat(assigned.statusCode()).isEqualTo(200);
-            assertThat(assigned.body()).isNotEqualTo(home.name());
+            assertThat(assigned.body()).isNotEqualTo(pinned.home().name());
 
             CookieClient stale = noFallback.client(); // a cookie for an instance no longer configured
             stale.setCookie(COOKIE, "AAAAAAAAAAAAAAAAAAAAAA");

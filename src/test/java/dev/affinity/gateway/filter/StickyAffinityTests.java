@@ -111,22 +111,14 @@ class StickyAffinityTests {
     void shouldKeepAClientHoldingRepeatedCookiesOnTheFirstValueThatNamesAnInstance() {
         AffinityService hive = this.registry.service("hive");
         var first = gateway.client().get("/hive/a");
-        String valid = CookieClient.setCookie(first, COOKIE)
-                .map(h -> h.substring(COOKIE.length() + 1, h.indexOf(';')))
-                .orElseThrow();
+        String valid = CookieClient.setCookieValue(first, COOKIE).orElseThrow();
         long rejects = hive.stats().cookieRejects();
         long repeated = hive.stats().repeatedCookies();
         for (String header : List.of(
                 COOKIE + "=garbage; " + COOKIE + "=" + valid,
                 COOKIE + "=" + valid + "; other=1; " + COOKIE + "=" + valid,
                 COOKIE + "=" + "x".repeat(4000) + "; " + COOKIE + "=" + valid)) {
-            this.web
-                    .get()
-                    .uri("/hive/b")
-                    .header("Cookie", header)
-                    .exchange()
-                    .expectStatus()
-                    .isOk()
+            getWithCookieHeader(header)
                     .expectHeader()
                     .doesNotExist("Set-Cookie")
                     .expectBody(String.class)
@@ -150,8 +142,7 @@ class StickyAffinityTests {
     @Test
     void shouldReassignAndRepinClientsWithUnusableCookies() {
         AffinityService hive = this.registry.service("hive");
-        String valid = CookieClient.setCookie(gateway.client().get("/hive/a"), COOKIE)
-                .map(h -> h.substring(COOKIE.length() + 1, h.indexOf(';')))
+        String valid = CookieClient.setCookieValue(gateway.client().get("/hive/a"), COOKIE)
                 .orElseThrow();
         String tampered = (valid.charAt(0) == 'A' ? "B" : "A") + valid.substring(1);
         List<String> badCookieHeaders = List.of(
@@ -164,13 +155,7 @@ class StickyAffinityTests {
                 COOKIE);
         for (String header : badCookieHeaders) {
             long rejectsBefore = hive.stats().cookieRejects();
-            this.web
-                    .get()
-                    .uri("/hive/b")
-                    .header("Cookie", header)
-                    .exchange()
-                    .expectStatus()
-                    .isOk()
+            getWithCookieHeader(header)
                     .expectHeader()
                     .value("Set-Cookie", value -> assertThat(value).matches(COOKIE + "=[A-Za-z0-9_-]{28};.*"));
             assertThat(hive.stats().cookieRejects()).as(header).isEqualTo(rejectsBefore + 1);
@@ -196,5 +181,16 @@ class StickyAffinityTests {
         return service.snapshots().current().members().stream()
                 .mapToLong(m -> m.state().counters().requests())
                 .sum();
+    }
+
+    /** {@code GET /hive/b} with this {@code Cookie} header, answered 200. */
+    private WebTestClient.ResponseSpec getWithCookieHeader(String header) {
+        return this.web
+                .get()
+                .uri("/hive/b")
+                .header("Cookie", header)
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 }

@@ -3,10 +3,10 @@ package dev.affinity.gateway.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.ManagementClient;
 import dev.affinity.gateway.support.OtlpReceiver;
+import dev.affinity.gateway.support.PinnedClient;
 import dev.affinity.gateway.support.TestBackend;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -45,13 +45,12 @@ class AccessLogTests {
 
     @Test
     void shouldWriteOneLinePerRequestWithTheFailoverAndTheStickyRequestsFields(CapturedOutput output) {
-        CookieClient client = hive.client();
-        TestBackend home = hive.backend(client.get("/hive/pin").body());
-        home.stop();
+        PinnedClient pinned = PinnedClient.pin(hive, "/hive/pin");
+        pinned.home().stop();
         Instant before = Instant.now();
-        HttpResponse<String> moved = client.get("/hive/moved?token=query-secret");
-        HttpResponse<String> stayed =
-                client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hive.port() + "/hive/stayed"))
+        HttpResponse<String> moved = pinned.client().get("/hive/moved?token=query-secret");
+        HttpResponse<String> stayed = pinned.client()
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hive.port() + "/hive/stayed"))
                         .header("Authorization", "Bearer authorization-secret"));
         TestBackend rescuer = hive.backend(moved.body());
         assertThat(stayed.body()).isEqualTo(rescuer.name());
@@ -84,7 +83,7 @@ class AccessLogTests {
                         traceId(rescuer.traceparents()
                                 .get(rescuer.traceparents().size() - 1)));
 
-        String cookie = client.cookie("KNOX_BACKEND-hive").orElseThrow();
+        String cookie = pinned.client().cookie("KNOX_BACKEND-hive").orElseThrow();
         assertThat(output.getAll())
                 .doesNotContain(cookie)
                 .doesNotContain("query-secret")

@@ -8,6 +8,7 @@ import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.ManagementClient;
 import dev.affinity.gateway.support.OtlpReceiver;
 import dev.affinity.gateway.support.OtlpReceiver.Received;
+import dev.affinity.gateway.support.PinnedClient;
 import dev.affinity.gateway.support.TestBackend;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.net.http.HttpResponse;
@@ -77,14 +78,13 @@ class TracingTests {
 
     @Test
     void shouldShowAFailoverAsTwoEndedAttemptSpansTheFailedOneInError() {
-        CookieClient client = hive.client();
-        TestBackend home = hive.backend(client.get("/hive/pin").body());
-        home.stop();
+        PinnedClient pinned = PinnedClient.pin(hive, "/hive/pin");
+        pinned.home().stop();
 
-        HttpResponse<String> moved = client.get("/hive/moved");
+        HttpResponse<String> moved = pinned.client().get("/hive/moved");
         assertThat(moved.statusCode()).isEqualTo(200);
         TestBackend rescuer = hive.backend(moved.body());
-        assertThat(rescuer).isNotSameAs(home);
+        assertThat(rescuer).isNotSameAs(pinned.home());
         Traceparent sent = Traceparent.parse(
                 rescuer.traceparents().get(rescuer.traceparents().size() - 1));
 
@@ -98,7 +98,8 @@ class TracingTests {
                 .hasSize(2)
                 .allSatisfy(attempt -> assertThat(attempt.parentSpanId()).isEqualTo(server.spanId()));
         Received failed = attempts.stream()
-                .filter(span -> span.attribute("affinity.instance").equals(home.name()))
+                .filter(span ->
+                        span.attribute("affinity.instance").equals(pinned.home().name()))
                 .findFirst()
                 .orElseThrow();
         Received served = attempts.stream()
@@ -119,11 +120,10 @@ class TracingTests {
 
     @Test
     void shouldEndTheAttemptThatAnswered5xxBeforeTheRetryStartsItsOwn() {
-        CookieClient client = hive.client();
-        TestBackend home = hive.backend(client.get("/hive/pin").body());
-        home.behave(TestBackend.Behaviour.ERROR);
+        PinnedClient pinned = PinnedClient.pin(hive, "/hive/pin");
+        pinned.home().behave(TestBackend.Behaviour.ERROR);
 
-        HttpResponse<String> moved = client.get("/hive/retried");
+        HttpResponse<String> moved = pinned.client().get("/hive/retried");
         assertThat(moved.statusCode()).isEqualTo(200);
         TestBackend rescuer = hive.backend(moved.body());
         Traceparent sent = Traceparent.parse(
@@ -134,7 +134,8 @@ class TracingTests {
                 .toList();
         assertThat(attempts)
                 .extracting(span -> span.attribute("affinity.instance"), span -> span.attribute("http.status_code"))
-                .containsExactlyInAnyOrder(Tuple.tuple(home.name(), "500"), Tuple.tuple(rescuer.name(), "200"));
+                .containsExactlyInAnyOrder(
+                        Tuple.tuple(pinned.home().name(), "500"), Tuple.tuple(rescuer.name(), "200"));
     }
 
     @Test

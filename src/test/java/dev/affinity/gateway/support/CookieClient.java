@@ -40,15 +40,8 @@ public final class CookieClient {
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return this.client.send(
-                    request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
+        return BlockingHttp.send(
+                this.client, request.timeout(Duration.ofSeconds(20)).build());
     }
 
     /** The value this client's jar holds for {@code name}, if any. */

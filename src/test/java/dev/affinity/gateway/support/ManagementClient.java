@@ -1,6 +1,5 @@
 package dev.affinity.gateway.support;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,14 +69,7 @@ public final class ManagementClient {
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
+        return BlockingHttp.send(this.client, request.build());
     }
 
     /** An HTTP Basic {@code Authorization} value. */
