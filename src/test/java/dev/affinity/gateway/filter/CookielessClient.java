@@ -2,8 +2,8 @@ package dev.affinity.gateway.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.affinity.gateway.support.BlockingHttp;
 import dev.affinity.gateway.support.GatewayFixture;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,16 +60,9 @@ final class CookielessClient {
 
     /** Sends {@link #request()} with {@code key} applied; asserts a 200. */
     HttpResponse<String> send(UnaryOperator<HttpRequest.Builder> key) {
-        try {
-            HttpResponse<String> response =
-                    http.send(key.apply(request()).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return response;
-        } catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
+        HttpResponse<String> response =
+                BlockingHttp.send(http, key.apply(request()).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response;
     }
 }
