@@ -7,11 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.ManagementClient;
-import dev.affinity.gateway.support.TestBackend;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -23,33 +19,14 @@ import org.openqa.selenium.By;
 class DashboardAdminTests {
 
     @RegisterExtension
+    @Order(1)
     static final GatewayFixture gateway = CheckedHive.fixture(); // writes: USER, PASSWORD
 
-    static List<TestBackend> hive;
+    @RegisterExtension
+    @Order(2)
+    static final DashboardBrowser browser = new DashboardBrowser(gateway);
 
-    static ManagementClient management;
-
-    static DashboardBrowser browser;
-
-    @BeforeAll
-    static void start() {
-        hive = gateway.backends("hive");
-        management = gateway.management();
-        browser = new DashboardBrowser();
-    }
-
-    /** The fixture restarts every backend after each test: each test starts with all ACTIVE and healthy. */
-    @BeforeEach
-    void open() {
-        browser.open(management, hive);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    final ManagementClient management = gateway.management();
 
     @Test
     void shouldDrainAnInstanceWithTheRightCredentials() {

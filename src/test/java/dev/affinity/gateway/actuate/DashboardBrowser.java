@@ -5,12 +5,17 @@ import static dev.affinity.gateway.actuate.CheckedHive.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.Chromium;
+import dev.affinity.gateway.support.GatewayFixture;
 import dev.affinity.gateway.support.ManagementClient;
 import dev.affinity.gateway.support.TestBackend;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -19,13 +24,37 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * The dashboard of a {@link CheckedHive} gateway in a real headless Chromium, and the parts of the page
  * the browser tests read: rows, cells, summary entries, buttons, the rate chart.
  */
-final class DashboardBrowser implements AutoCloseable {
+final class DashboardBrowser implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
-    final ChromeDriver driver =
-            (ChromeDriver) Chromium.start("--window-size=1600,1000").driver();
+    private final GatewayFixture gateway;
+
+    ChromeDriver driver;
+
+    /** Register after {@code gateway} ({@code @Order}): the browser opens that gateway's dashboard. */
+    DashboardBrowser(GatewayFixture gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        this.driver = (ChromeDriver) Chromium.start("--window-size=1600,1000").driver();
+    }
+
+    /** The fixture restarts every backend after each test: each test starts with all ACTIVE and healthy. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        open(this.gateway.management(), this.gateway.backends("hive"));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (this.driver != null) {
+            this.driver.quit();
+        }
+    }
 
     /** Every hive instance ACTIVE and healthy, then the page loaded and live. */
-    void open(ManagementClient management, List<TestBackend> hive) {
+    private void open(ManagementClient management, List<TestBackend> hive) {
         for (TestBackend backend : hive) {
             assertThat(management.setState("hive", backend.name(), "ACTIVE", USER, PASSWORD))
                     .isEqualTo(200);
@@ -39,11 +68,6 @@ final class DashboardBrowser implements AutoCloseable {
         // refresh every second so the test waits little; the default is every 3 seconds
         this.driver.get(management.base().resolve("/dashboard?refresh=1").toString());
         awaitPage().until(() -> text(By.id("status")).startsWith("Live"));
-    }
-
-    @Override
-    public void close() {
-        this.driver.quit();
     }
 
     static ConditionFactory awaitPage() {

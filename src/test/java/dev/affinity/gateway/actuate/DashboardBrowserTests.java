@@ -16,9 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -44,6 +42,7 @@ class DashboardBrowserTests {
     static final Path SCREENSHOT = Path.of(System.getProperty("dashboard.screenshot", "target/dashboard.png"));
 
     @RegisterExtension
+    @Order(1)
     static final GatewayFixture gateway = CheckedHive.fixture() // writes: USER, PASSWORD
             .andService("web", 2)
             .with("affinity.services.web.mode", "stateless");
@@ -54,27 +53,15 @@ class DashboardBrowserTests {
 
     static ManagementClient management;
 
-    static DashboardBrowser browser;
+    @RegisterExtension
+    @Order(2)
+    static final DashboardBrowser browser = new DashboardBrowser(gateway);
 
     @BeforeAll
     static void start() {
         hive = gateway.backends("hive");
         web = gateway.backends("web");
         management = gateway.management();
-        browser = new DashboardBrowser();
-    }
-
-    /** The fixture restarts every backend after each test: each test starts with all ACTIVE and healthy. */
-    @BeforeEach
-    void open() {
-        browser.open(management, hive);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test

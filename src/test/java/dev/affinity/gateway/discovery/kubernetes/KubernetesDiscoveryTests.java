@@ -2,21 +2,28 @@ package dev.affinity.gateway.discovery.kubernetes;
 
 import static dev.affinity.gateway.discovery.kubernetes.KubernetesHive.COOKIE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.affinity.gateway.registry.AdminState;
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.GatewayFixture;
+import dev.affinity.gateway.support.KubernetesStandIn;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * Kubernetes discovery end to end: a real gateway whose instances come from EndpointSlices in a
  * Kubernetes API server stand-in, real backends as the pods, real cookie-keeping clients. Pods come
- * and go while clients are pinned; terminating pods: {@link TerminatingPodTests}.
+ * and go while clients are pinned. A terminating pod drains: its pinned clients stay while it still
+ * serves, it gets no new ones, and they move once it stops serving. Discovered instances carry the
+ * pod's name and namespace.
  */
 class KubernetesDiscoveryTests {
 
@@ -85,5 +92,53 @@ class KubernetesDiscoveryTests {
         assertThat(hive.pinClients(3).values()).contains("hive-2");
         early.forEach(
                 (client, pod) -> assertThat(client.get("/hive/again").body()).isEqualTo(pod));
+    }
+
+    @Test
+    void shouldKeepPinnedClientsOnATerminatingPodAndSendItNoNewOnes() {
+        List.of(hive.pod0, hive.pod1, hive.pod2).forEach(hive.cluster::ready);
+        hive.awaitPods("hive-0", "hive-1", "hive-2");
+        Map<CookieClient, String> clients = hive.pinClients(6);
+
+        hive.cluster.terminating(hive.pod0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hive.adminState("hive-0") == AdminState.DRAINING);
+
+        clients.forEach((client, pod) -> {
+            HttpResponse<String> again = client.get("/hive/again");
+            assertThat(again.body())
+                    .as("pinned clients stay, even on the terminating pod")
+                    .isEqualTo(pod);
+            assertThat(CookieClient.setCookie(again, COOKIE)).isEmpty();
+        });
+        assertThat(hive.pinClients(6).values())
+                .as("no new client on a terminating pod")
+                .doesNotContain("hive-0");
+
+        hive.cluster.terminatingNotServing(hive.pod0);
+        hive.awaitPods("hive-1", "hive-2");
+        clients.forEach((client, pod) -> {
+            HttpResponse<String> later = client.get("/hive/later");
+            if (pod.equals("hive-0")) {
+                assertThat(later.body())
+                        .as("moved once the pod stopped serving")
+                        .isIn("hive-1", "hive-2");
+            } else {
+                assertThat(later.body()).isEqualTo(pod);
+            }
+        });
+    }
+
+    @Test
+    void shouldNameInstancesByPodNameAndMarkTerminatingOnesDraining() {
+        hive.cluster.ready(hive.pod0);
+        hive.cluster.terminating(hive.pod1);
+        hive.awaitPods("hive-0", "hive-1");
+        List<ServiceInstance> instances = hive.discovered();
+        assertThat(instances).extracting(ServiceInstance::getPort).containsExactly(hive.pod0.port(), hive.pod1.port());
+        assertThat(instances.get(0).getMetadata())
+                .containsEntry("kubernetes-pod", "hive-0")
+                .containsEntry("kubernetes-namespace", KubernetesStandIn.NAMESPACE)
+                .doesNotContainKey("affinity-state");
+        assertThat(instances.get(1).getMetadata()).containsEntry("affinity-state", "DRAINING");
     }
 }
