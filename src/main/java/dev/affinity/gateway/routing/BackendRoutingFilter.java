@@ -56,7 +56,7 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
     private final RouteTimeoutPolicy timeouts;
 
     BackendRoutingFilter(HttpClient client, HeaderFilterChain headerFilters, RouteTimeoutPolicy timeouts) {
-        this.client = timeouts.withGlobalConnectTimeout(client);
+        this.client = client;
         this.headerFilters = headerFilters;
         this.timeouts = timeouts;
     }
@@ -74,6 +74,8 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         setAlreadyRouted(exchange);
+        // a route filter that retries (the Gateway's Retry) routes again: the last attempt's answer goes
+        BackendResponse.release(exchange);
         // deferred: an error while building the request (a failing header filter, unreadable route
         // metadata) is this filter's error, as in the Gateway's chain, not a throw past it
         return Mono.defer(() -> send(exchange, url)).then(Mono.defer(() -> chain.filter(exchange)));

@@ -4,8 +4,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.springframework.cloud.gateway.support.TimeoutException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -16,8 +16,9 @@ import reactor.netty.Connection;
 
 /**
  * The response timeout of one attempt: the backend's answer (status, headers and a small body read
- * whole) must arrive within it, or the attempt fails with {@code 504 Gateway Timeout}, as in the
- * Gateway's routing filter. The timer runs on the client connection's own event loop, which is the
+ * whole) must arrive within it, or the attempt fails with {@code 504 Gateway Timeout} caused by the
+ * Gateway's own {@code TimeoutException}, as in its routing filter, so its {@code Retry} filter
+ * retries it by default. The timer runs on the client connection's own event loop, which is the
  * thread the attempt runs on: arming and cancelling it is a queue operation on that thread, with no
  * other thread woken. A request not served by Reactor Netty gets Reactor's timer.
  */

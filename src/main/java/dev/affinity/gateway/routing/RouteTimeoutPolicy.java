@@ -5,6 +5,7 @@ import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPO
 
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.route.Route;
@@ -14,36 +15,45 @@ import reactor.netty.http.client.HttpClient;
  * The Gateway's connect and response timeouts: {@code spring.cloud.gateway.server.webflux.httpclient.*},
  * overridden per route by its {@code connect-timeout} / {@code response-timeout} metadata, read as
  * its routing filter reads them (a negative or empty response timeout: none; an unreadable one:
- * the global setting).
+ * the global setting), and read on every request as it does, so a refresh that rebinds the
+ * properties applies to the next request.
  */
 final class RouteTimeoutPolicy {
 
-    private final @Nullable Integer connectTimeout;
+    private final HttpClientProperties properties;
 
-    private final @Nullable Duration responseTimeout;
+    /** The client with the global connect timeout it was made for, rebuilt only when that changes. */
+    private volatile ClientWithTimeout global = new ClientWithTimeout(null, null);
 
     RouteTimeoutPolicy(HttpClientProperties properties) {
-        this.connectTimeout = properties.getConnectTimeout();
-        this.responseTimeout = properties.getResponseTimeout();
+        this.properties = properties;
     }
 
-    /** The client with the global connect timeout, set once instead of on every request. */
-    HttpClient withGlobalConnectTimeout(HttpClient client) {
-        return (this.connectTimeout != null)
-                ? client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, this.connectTimeout)
-                : client;
-    }
-
-    /** The client with the route's own connect timeout, when its metadata sets one. */
+    /**
+     * The client with the route's connect timeout, else the global one as the properties hold it now
+     * (they are rebound in place on a refresh); the global one is applied once per value, not per request.
+     */
     HttpClient client(HttpClient client, Route route) {
         Object connectTimeout = route.getMetadata().get(CONNECT_TIMEOUT_ATTR);
         if (connectTimeout == null) {
-            return client;
+            return withGlobalConnectTimeout(client);
         }
         int millis = (connectTimeout instanceof Number number)
                 ? number.intValue()
                 : Integer.parseInt(connectTimeout.toString());
         return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis);
+    }
+
+    private HttpClient withGlobalConnectTimeout(HttpClient client) {
+        Integer millis = this.properties.getConnectTimeout();
+        ClientWithTimeout global = this.global;
+        if (global.client() == null || !Objects.equals(global.millis(), millis)) {
+            HttpClient configured =
+                    (millis != null) ? client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis) : client;
+            global = new ClientWithTimeout(millis, configured);
+            this.global = global;
+        }
+        return Objects.requireNonNull(global.client());
     }
 
     /** The route's response timeout, else the global one; {@code null}: none. */
@@ -62,6 +72,9 @@ final class RouteTimeoutPolicy {
                 // an unreadable value means the global default
             }
         }
-        return this.responseTimeout;
+        return this.properties.getResponseTimeout();
     }
+
+    private record ClientWithTimeout(
+            @Nullable Integer millis, @Nullable HttpClient client) {}
 }
