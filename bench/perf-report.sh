@@ -7,7 +7,7 @@ CONFIG_ORDER=()
 
 write_perf_summary() {
   local config name m_stock m_plain m_sticky m_new p_stock p_sticky p_new
-  echo "Affinity Gateway issue-13 benchmark  (run $RUN_ID)$( ((QUICK)) && echo '  QUICK SMOKE RUN: the figures mean nothing')"
+  echo "Affinity Gateway benchmark (bench/perf.sh)  (run $RUN_ID)$( ((QUICK)) && echo '  QUICK SMOKE RUN: the figures mean nothing')"
   echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r);" \
        "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   echo "wrk $(wrk -v 2>&1 | head -1 | awk '{ print $2 }'); nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'); load generator:" \
@@ -41,7 +41,7 @@ write_perf_summary() {
       m_sticky=$(median ${RPS["$config:sticky"]:-}); m_new=$(median ${RPS["$config:new"]:-})
       p_stock=$(median ${FIX_P99["$config:stock"]:-}); p_sticky=$(median ${FIX_P99["$config:sticky"]:-}); p_new=$(median ${FIX_P99["$config:new"]:-})
     }
-    echo "ratios (medians, this config)          value   goal (issue 13)"
+    echo "ratios (medians, this config)          value   goal (issue 21)"
     printf '  sticky/stock req/s (saturation)   %8s   >= 1.5 (moonshot 2.0)\n' "$(ratio "$m_sticky" "$m_stock")"
     printf '  new/stock    req/s (saturation)   %8s   >= 1.4\n' "$(ratio "$m_new" "$m_stock")"
     printf '  plain/stock  req/s (saturation)   %8s\n' "$(ratio "$m_plain" "$m_stock")"
