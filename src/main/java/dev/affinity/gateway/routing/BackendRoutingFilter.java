@@ -10,6 +10,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.i
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.setAlreadyRouted;
 
 import dev.affinity.gateway.server.DecodingFailureHandler;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
 import java.time.Duration;
@@ -84,7 +85,8 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
     private Mono<Void> send(ServerWebExchange exchange, URI url) {
         Route route = exchange.getRequiredAttribute(GATEWAY_ROUTE_ATTR);
         ServerHttpRequest request = exchange.getRequest();
-        BooleanSupplier decodingFailed = DecodingFailureHandler.watch(request);
+        Channel channel = DecodingFailureHandler.channel(request); // once: the decoding watch and the timer
+        BooleanSupplier decodingFailed = DecodingFailureHandler.watch(channel);
         HttpHeaders filtered = this.headerFilters.request(exchange);
         boolean preserveHost = exchange.getAttributeOrDefault(PRESERVE_HOST_HEADER_ATTRIBUTE, false);
         String host = preserveHost ? request.getHeaders().getFirst(HttpHeaders.HOST) : null;
@@ -107,7 +109,7 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
                 });
         Duration timeout = this.timeouts.responseTimeout(route);
         if (timeout != null) {
-            response = ResponseDeadline.apply(response, timeout, request);
+            response = ResponseDeadline.apply(response, timeout, channel);
         }
         // the client's request failed to decode: Reactor Netty answered 400, the backend got no request
         return response.then().onErrorResume(error -> decodingFailed.getAsBoolean(), error -> Mono.empty());

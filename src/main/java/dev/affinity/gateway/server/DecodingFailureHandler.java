@@ -54,19 +54,22 @@ public final class DecodingFailureHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Whether the connection of this request has failed to decode one, asked later: the channel is
-     * taken now, since once the exchange ends Reactor Netty no longer hands it out.
+     * Whether the connection has failed to decode a request, asked later: take the channel while the
+     * exchange runs ({@link #channel}), since once it ends Reactor Netty no longer hands it out.
      */
-    public static BooleanSupplier watch(ServerHttpRequest request) {
-        Channel channel = channel(request);
+    public static BooleanSupplier watch(@Nullable Channel channel) {
         return (channel != null) ? () -> failed(channel) : () -> false;
     }
 
-    static @Nullable Channel channel(ServerHttpRequest request) {
+    /**
+     * The channel of the Reactor Netty connection serving this request; {@code null} for a request
+     * no server stands behind (a test exchange, a request a filter built from scratch).
+     */
+    public static @Nullable Channel channel(ServerHttpRequest request) {
         try {
             Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
             return (nativeRequest instanceof Connection connection) ? connection.channel() : null;
-        } catch (IllegalArgumentException notReactorNetty) {
+        } catch (IllegalArgumentException | IllegalStateException notReactorNetty) {
             return null;
         }
     }
