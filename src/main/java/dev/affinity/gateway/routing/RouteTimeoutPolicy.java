@@ -23,7 +23,7 @@ final class RouteTimeoutPolicy {
     private final HttpClientProperties properties;
 
     /** The client with the global connect timeout it was made for, rebuilt only when that changes. */
-    private volatile ClientWithTimeout global = new ClientWithTimeout(null, null);
+    private volatile @Nullable ClientWithTimeout global;
 
     RouteTimeoutPolicy(HttpClientProperties properties) {
         this.properties = properties;
@@ -47,13 +47,13 @@ final class RouteTimeoutPolicy {
     private HttpClient withGlobalConnectTimeout(HttpClient client) {
         Integer millis = this.properties.getConnectTimeout();
         ClientWithTimeout global = this.global;
-        if (global.client() == null || !Objects.equals(global.millis(), millis)) {
+        if (global == null || !Objects.equals(global.millis(), millis)) {
             HttpClient configured =
                     (millis != null) ? client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis) : client;
             global = new ClientWithTimeout(millis, configured);
             this.global = global;
         }
-        return Objects.requireNonNull(global.client());
+        return global.client();
     }
 
     /** The route's response timeout, else the global one; {@code null}: none. */
@@ -75,6 +75,5 @@ final class RouteTimeoutPolicy {
         return this.properties.getResponseTimeout();
     }
 
-    private record ClientWithTimeout(
-            @Nullable Integer millis, @Nullable HttpClient client) {}
+    private record ClientWithTimeout(@Nullable Integer millis, HttpClient client) {}
 }
