@@ -47,6 +47,10 @@ write_perf_summary() {
     printf '  plain/stock  req/s (saturation)   %8s\n' "$(ratio "$m_plain" "$m_stock")"
     printf '  sticky/stock p99 at fixed rate    %8s   <= 1.0\n' "$(ratio "$p_sticky" "$p_stock")"
     printf '  new/stock    p99 at fixed rate    %8s\n' "$(ratio "$p_new" "$p_stock")"
+    if ((PROFILE)) && compgen -G "$RUN_DIR/$config/raw/*-cpu.collapsed" > /dev/null; then
+      echo "CPU per request (profiles at the fixed rate; bench/profile-split.sh):"
+      bash "$BENCH/profile-split.sh" "$RUN_DIR/$config" | sed 's/^/  /'
+    fi
     echo "warm-up trace (req/s per ${WARMUP_CHUNK}s chunk):"
     printf '%s' "${CONFIG_WARM_TRACE[$config]}"
   done
