@@ -62,7 +62,6 @@ public class AffinityDecisionBenchmark extends DecisionPathBenchmark {
     /** A client's {@code hash-on} key hash; a different one per call would measure the same work. */
     long hashKey = 0x5DEECE66DL;
 
-
     @Setup
     public void setUp() {
         ServiceProperties settings = new ServiceProperties();
@@ -159,8 +158,13 @@ public class AffinityDecisionBenchmark extends DecisionPathBenchmark {
     public boolean previousKeyHit() {
         Snapshot.CookieMatch match = this.owner
                 .current()
-                .lookup(this.previousKeyHeaders.get(0), COOKIE.length() + 1, this.previousKeyHeaders.get(0).length());
-        return match != null && match.previousKey() && decide(this.previousKeyHeaders).member() == this.second;
+                .lookup(
+                        this.previousKeyHeaders.get(0),
+                        COOKIE.length() + 1,
+                        this.previousKeyHeaders.get(0).length());
+        return match != null
+                && match.previousKey()
+                && decide(this.previousKeyHeaders).member() == this.second;
     }
 
     /**

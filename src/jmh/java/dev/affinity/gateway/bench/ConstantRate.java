@@ -40,14 +40,16 @@ public final class ConstantRate {
         }
         if (!plan.generatorWarmup().isZero()) {
             ConstantRateResult warm = new ConstantRateRun(options.generatorWarmup(plan.generatorWarmup())).run();
-            System.out.printf("generator warm-up: %d requests, %d errors%n", warm.sent(), warm.non2xx() + warm.failures());
+            System.out.printf(
+                    "generator warm-up: %d requests, %d errors%n", warm.sent(), warm.non2xx() + warm.failures());
         }
         boolean tooManyErrors = false;
         for (ConstantRateOptions run : runs) {
             ConstantRateResult result = new ConstantRateRun(run).run();
             result.print(System.out);
             if (run.hgrmFile() != null) {
-                try (PrintStream out = new PrintStream(new FileOutputStream(run.hgrmFile()), true, StandardCharsets.UTF_8)) {
+                try (PrintStream out =
+                        new PrintStream(new FileOutputStream(run.hgrmFile()), true, StandardCharsets.UTF_8)) {
                     result.writeHgrm(out);
                 }
             }

@@ -39,8 +39,7 @@ record ConstantRateOptions(
         String label,
         boolean allowRemote) {
 
-    static final String USAGE =
-            """
+    static final String USAGE = """
             usage: ConstantRate --url URL --rate REQ_PER_S [options]
               --url URL              target (http://127.0.0.1:... ; loopback only unless --allow-remote)
               --rate R               offered requests per second (constant, open model)
@@ -69,7 +68,18 @@ record ConstantRateOptions(
     /** The same load, unmeasured, for {@code length}: the generator's own warm-up. */
     ConstantRateOptions generatorWarmup(Duration length) {
         return new ConstantRateOptions(
-                url, rate, length, Duration.ZERO, connections, eventLoops, cookie, timeout, null, 1.0, "generator warm-up", allowRemote);
+                url,
+                rate,
+                length,
+                Duration.ZERO,
+                connections,
+                eventLoops,
+                cookie,
+                timeout,
+                null,
+                1.0,
+                "generator warm-up",
+                allowRemote);
     }
 
     /** The same settings against another target: one run of a {@code --run} plan. */

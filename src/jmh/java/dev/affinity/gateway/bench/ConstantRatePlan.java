@@ -30,7 +30,8 @@ record ConstantRatePlan(List<Run> runs, int rounds, Duration generatorWarmup, St
             switch (args[i]) {
                 case "--run" -> runs.add(run(next(args, i++)));
                 case "--rounds" -> rounds = (int) ConstantRateOptions.number("--rounds", next(args, i++));
-                case "--generator-warmup" -> warmupSeconds = ConstantRateOptions.number("--generator-warmup", next(args, i++));
+                case "--generator-warmup" ->
+                    warmupSeconds = ConstantRateOptions.number("--generator-warmup", next(args, i++));
                 default -> rest.add(args[i]);
             }
         }
@@ -42,7 +43,10 @@ record ConstantRatePlan(List<Run> runs, int rounds, Duration generatorWarmup, St
             rest.add(runs.get(0).url().toString());
         }
         return new ConstantRatePlan(
-                List.copyOf(runs), rounds, Duration.ofMillis(Math.round(warmupSeconds * 1000)), rest.toArray(String[]::new));
+                List.copyOf(runs),
+                rounds,
+                Duration.ofMillis(Math.round(warmupSeconds * 1000)),
+                rest.toArray(String[]::new));
     }
 
     /** The options of each measured run, round by round; a single run of the plain options without {@code --run}. */

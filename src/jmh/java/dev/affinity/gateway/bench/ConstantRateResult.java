@@ -65,7 +65,10 @@ record ConstantRateResult(
                 percentileMs(99.9),
                 latencies.getMaxValue() / NANOS_PER_MS,
                 latencies.getMean() / NANOS_PER_MS);
-        out.printf(Locale.ROOT, "  generator: latest send %.3f ms after its intended time%n", maxSendLagNanos / NANOS_PER_MS);
+        out.printf(
+                Locale.ROOT,
+                "  generator: latest send %.3f ms after its intended time%n",
+                maxSendLagNanos / NANOS_PER_MS);
         if (achievedRate() < 0.95 * options.rate()) {
             out.println("  WARNING: the server did not keep up with the offered rate (achieved < 95%)");
         }

@@ -71,7 +71,8 @@ final class ConstantRateRun {
         try {
             client.get()
                     .uri(options.url().toString())
-                    .responseSingle((response, body) -> body.asByteArray().then(Mono.just(response.status().code())))
+                    .responseSingle((response, body) ->
+                            body.asByteArray().then(Mono.just(response.status().code())))
                     .block(options.timeout());
         } catch (RuntimeException e) {
             // Not measured: a failing target shows as errors in the run itself.
@@ -100,7 +101,9 @@ final class ConstantRateRun {
             }
             send(client, url, intended, measured, measureStart, end);
         }
-        long drainDeadline = System.nanoTime() + options.timeout().toNanos() + Duration.ofSeconds(5).toNanos();
+        long drainDeadline = System.nanoTime()
+                + options.timeout().toNanos()
+                + Duration.ofSeconds(5).toNanos();
         while (outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
             LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
         }

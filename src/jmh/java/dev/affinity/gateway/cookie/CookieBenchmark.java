@@ -39,8 +39,8 @@ public class CookieBenchmark extends DecisionPathBenchmark {
     @Setup
     public void setUp() {
         // defaults: Path=/, HttpOnly, Lax, secure auto; the mock requests come from 127.0.0.1, a trusted proxy here
-        this.writer = new AffinityCookieWriter(
-                new CookieProperties(), Map.of(), TrustedProxies.from("127\\.0\\.0\\.1"));
+        this.writer =
+                new AffinityCookieWriter(new CookieProperties(), Map.of(), TrustedProxies.from("127\\.0\\.0\\.1"));
         this.plainRequest = fromLoopback("User-Agent", "wrk");
         this.xForwardedHttpsRequest = fromLoopback("X-Forwarded-Proto", "https");
         this.forwardedHttpsRequest = fromLoopback("Forwarded", "for=192.0.2.60;proto=https;by=203.0.113.43");
@@ -53,7 +53,8 @@ public class CookieBenchmark extends DecisionPathBenchmark {
                         && !setCookie().contains("Secure"),
                 "unexpected Set-Cookie: " + setCookie());
         require(
-                setCookieForwardedHttps().contains("Secure") && setCookieXForwardedHttps().contains("Secure"),
+                setCookieForwardedHttps().contains("Secure")
+                        && setCookieXForwardedHttps().contains("Secure"),
                 "forwarded https not seen: " + setCookieForwardedHttps());
     }
 
