@@ -88,6 +88,7 @@ if ((QUICK)); then
   WARMUP_CHUNK=1 RATE_WARMUP=1 RATE_GEN_WARMUP=2 ALLOC_SECONDS=2 ALLOC_SETTLE=2 ALLOC_SCENARIOS=sticky
 fi
 PROFILE_DIR="$ROOT/docs/perf/$(date +%Y-%m-%d)"
+((QUICK)) && PROFILE_DIR="$ROOT/target/bench/quick-flame-graphs" # a smoke run never replaces the published ones
 STARTUP_TIMEOUT=180
 GATEWAY_HEAP="-Xms512m -Xmx512m"
 LOADGEN_JAVA=java
