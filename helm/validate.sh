@@ -98,6 +98,9 @@ expect_rejected "misspelled grafanaDashboard key" "additional properties 'enable
 expect_rejected "OTLP endpoint without a scheme" "/tracing/otlpEndpoint" --set tracing.otlpEndpoint=collector:4318
 expect_rejected "sampling probability above 1" "/tracing/samplingProbability" --set tracing.samplingProbability=2
 expect_rejected "misspelled accessLog key" "additional properties 'enable' not allowed" --set accessLog.enable=true
+expect_rejected "PDB minAvailable neither a number nor a percentage" "/podDisruptionBudget/minAvailable" --set podDisruptionBudget.minAvailable=half
+expect_rejected "HPA minReplicas above maxReplicas" "must not exceed autoscaling.maxReplicas" \
+  --set autoscaling.enabled=true --set autoscaling.minReplicas=5 --set autoscaling.maxReplicas=2
 
 echo "== Kubernetes discovery RBAC: get/list/watch on endpointslices, nowhere else"
 check() { node "$NODE_DIR/check-manifests.mjs" "$@"; }
