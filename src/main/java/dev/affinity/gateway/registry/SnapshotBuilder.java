@@ -4,9 +4,13 @@ import dev.affinity.gateway.cookie.CookieValueScheme;
 import dev.affinity.gateway.cookie.InstanceKeyPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -24,6 +28,8 @@ final class SnapshotBuilder {
      */
     static final String STATE_METADATA = "affinity-state";
 
+    private static final Logger log = LoggerFactory.getLogger(SnapshotBuilder.class);
+
     private final String serviceId;
 
     private final CookieValueScheme cookieValues;
@@ -40,6 +46,7 @@ final class SnapshotBuilder {
         List<Snapshot.Member> members = new ArrayList<>(discovered.size());
         Map<String, Snapshot.CookieMatch> byCookie = new HashMap<>();
         Map<String, InstanceState> seen = new HashMap<>();
+        Set<String> ids = keptIds(discovered);
         for (ServiceInstance instance : discovered) {
             String key = InstanceKeyPolicy.cookieKey(instance);
             if (seen.containsKey(key)) {
@@ -48,8 +55,7 @@ final class SnapshotBuilder {
             if (!this.cookieValues.accepts(this.serviceId, instance)) {
                 continue; // e.g. knox-sha256 without knox-url: no cookie could ever name it
             }
-            InstanceState state =
-                    this.states.computeIfAbsent(key, k -> new InstanceState(InstanceKeyPolicy.id(instance)));
+            InstanceState state = this.states.computeIfAbsent(key, k -> new InstanceState(uniqueId(instance, ids)));
             seen.put(key, state);
             Snapshot.Member member = member(state, instance);
             members.add(member);
@@ -62,6 +68,41 @@ final class SnapshotBuilder {
         }
         this.states.keySet().retainAll(seen.keySet());
         return new Snapshot(List.copyOf(discovered), List.copyOf(members), new CookieTable(byCookie));
+    }
+
+    /** The operator ids of the instances that stay from the last build: they keep them. */
+    private Set<String> keptIds(List<ServiceInstance> discovered) {
+        Set<String> ids = new HashSet<>();
+        for (ServiceInstance instance : discovered) {
+            InstanceState kept = this.states.get(InstanceKeyPolicy.cookieKey(instance));
+            if (kept != null) {
+                ids.add(kept.id());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * A new instance's operator id, unique in the service: two instances whose ids differ only where
+     * the path-safe id does ({@code a/b} and {@code a_b}, {@code http://h:80} and {@code https://h:80})
+     * would otherwise share one Actuator path and one set of meters.
+     */
+    private String uniqueId(ServiceInstance instance, Set<String> taken) {
+        String id = InstanceKeyPolicy.id(instance);
+        String unique = id;
+        for (int n = 2; !taken.add(unique); n++) {
+            unique = id + "~" + n;
+        }
+        if (!unique.equals(id)) {
+            log.warn(
+                    "Service '{}': instance {} has the operator id '{}' of another instance; it is called '{}'"
+                            + " (set distinct instance-ids)",
+                    this.serviceId,
+                    instance.getUri(),
+                    id,
+                    unique);
+        }
+        return unique;
     }
 
     private Snapshot.Member member(InstanceState state, ServiceInstance instance) {

@@ -1,0 +1,74 @@
+package dev.affinity.gateway.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affinity.gateway.config.ServiceProperties;
+import dev.affinity.gateway.cookie.HmacCookieValueScheme;
+import dev.affinity.gateway.support.TestOwners;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+import reactor.core.scheduler.Schedulers;
+
+/** Operator ids (Actuator paths, meter tags) name one instance each, and keep naming it. */
+class InstanceIdTests {
+
+    private final SnapshotOwner owner = new SnapshotOwner(
+            "hive",
+            new HmacCookieValueScheme(TestOwners.KEY, List.of()),
+            new ServiceProperties().getHealth(),
+            Schedulers.single());
+
+    @Test
+    void shouldGiveInstancesWhosePathSafeIdsCollideDistinctIds() {
+        this.owner.discovered(List.of(instance("a/b", "node1"), instance("a_b", "node2")));
+
+        assertThat(ids()).containsExactly("a_b", "a_b~2");
+        assertThat(java.util.Objects.requireNonNull(this.owner.current().member("a_b~2"))
+                        .instance()
+                        .getHost())
+                .isEqualTo("node2");
+    }
+
+    @Test
+    void shouldGiveInstancesWithoutIdsOnOneHostAndPortDistinctIds() {
+        this.owner.discovered(List.of(instance(null, "http://node1:80"), instance(null, "https://node1:80")));
+
+        assertThat(ids()).containsExactly("node1:80", "node1:80~2");
+    }
+
+    @Test
+    void shouldKeepEveryInstanceItsIdWhenTheListChanges() {
+        this.owner.discovered(List.of(instance("a/b", "node1"), instance("a_b", "node2")));
+
+        // reordered, and the first-named instance gone: the remaining one keeps the id it had
+        this.owner.discovered(List.of(instance("c", "node3"), instance("a_b", "node2")));
+        assertThat(ids()).containsExactly("c", "a_b~2");
+
+        this.owner.discovered(List.of(instance("a/b", "node1"), instance("a_b", "node2")));
+        assertThat(ids()).containsExactly("a_b", "a_b~2");
+    }
+
+    @Test
+    void shouldLeaveDistinctIdsAlone() {
+        this.owner.discovered(TestOwners.instances(3));
+
+        assertThat(ids()).containsExactly("a", "b", "c");
+    }
+
+    private List<String> ids() {
+        return this.owner.current().members().stream()
+                .map(member -> member.state().id())
+                .toList();
+    }
+
+    private static ServiceInstance instance(String id, String where) {
+        if (where.contains("://")) {
+            java.net.URI uri = java.net.URI.create(where);
+            return new DefaultServiceInstance(
+                    id, "hive", uri.getHost(), uri.getPort(), uri.getScheme().equals("https"));
+        }
+        return new DefaultServiceInstance(id, "hive", where, 10001, false);
+    }
+}
