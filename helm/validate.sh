@@ -122,6 +122,13 @@ check rbac "$OUT/namespaces.yaml" namespaced:analytics,etl
 check rbac "$OUT/documented.yaml" namespaced:analytics
 node "$NODE_DIR/validate-manifests.mjs" "$OUT/documented.yaml"
 
+echo "== a PodDisruptionBudget only where more than one pod runs (on one it blocks every node drain)"
+pdb_count() { "$HELM" template gw "$CHART" "$@" | grep -c '^kind: PodDisruptionBudget' || true; }
+[ "$(pdb_count)" = 1 ] || { echo "no PDB with the default 2 replicas" >&2; exit 1; }
+[ "$(pdb_count --set replicaCount=1)" = 0 ] || { echo "a PDB on a single replica" >&2; exit 1; }
+[ "$(pdb_count --set replicaCount=1 --set autoscaling.enabled=true)" = 1 ] || { echo "no PDB with an HPA of 2+ pods" >&2; exit 1; }
+echo "PDB: 2 replicas yes, 1 replica no, HPA minReplicas 2 yes"
+
 echo "== a user's values yield exactly the user's services (the chart ships none)"
 cat > "$OUT/user-values.yaml" <<'VALUES'
 gateway:
