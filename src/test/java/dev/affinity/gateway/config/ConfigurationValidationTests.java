@@ -106,6 +106,16 @@ class ConfigurationValidationTests {
                 "affinity.services.hive.hash-on | header: | affinity.services.hive.hash-on must be client-address, header:<Name> or basic-user (got header:)",
                 "affinity.services.hive.hash-on | basic-user | affinity.services.hive.hash-on is set, but affinity.services.hive.balancer is not hash: "
                         + "set affinity.services.hive.balancer hash or remove affinity.services.hive.hash-on (got hash-on=basic-user)",
+                "affinity.shutdown.drain-delay | 10m | affinity.shutdown.drain-delay must be between 0s and 5m (got 10m)",
+                "affinity.server.header-read-timeout | -1s | affinity.server.header-read-timeout must be between 0s and 10m (got -1s)",
+                "affinity.services.hive.zookeeper.ensemble | zk1:2181 | affinity.services.hive.zookeeper.ensemble must be host:port[,host:port] "
+                        + "and needs affinity.services.hive.zookeeper.namespace (got ensemble=zk1:2181)",
+                "affinity.services.hive.zookeeper.namespace | hiveserver2 | affinity.services.hive.zookeeper.namespace must be a znode path "
+                        + "without leading or trailing '/', and needs affinity.services.hive.zookeeper.ensemble (got namespace=hiveserver2)",
+                "affinity.cookie.max-age | 0s | affinity.cookie.max-age must be at least 1s; leave it unset for a session cookie (got 0s)",
+                "affinity.cookie.max-age | 500ms | affinity.cookie.max-age must be at least 1s; leave it unset for a session cookie (got 500ms)",
+                "affinity.services.hive.cookie.max-age | -5s | affinity.services.hive.cookie.max-age must be at least 1s; "
+                        + "leave it unset for a session cookie (got -5s)",
             })
     void shouldReportTheKeyAsWrittenAndTheRule(String key, String value, String description, CapturedOutput output) {
         Map<String, Object> properties = new HashMap<>(
