@@ -116,6 +116,10 @@ class ConfigurationValidationTests {
                 "affinity.cookie.max-age | 500ms | affinity.cookie.max-age must be at least 1s; leave it unset for a session cookie (got 500ms)",
                 "affinity.services.hive.cookie.max-age | -5s | affinity.services.hive.cookie.max-age must be at least 1s; "
                         + "leave it unset for a session cookie (got -5s)",
+                "affinity.cookie.same-site | None | affinity.cookie.same-site=None requires affinity.cookie.secure=true "
+                        + "(browsers drop a SameSite=None cookie without Secure; service 'hive')",
+                "affinity.services.hive.cookie.same-site | none | affinity.services.hive.cookie.same-site=None requires "
+                        + "affinity.cookie.secure=true (browsers drop a SameSite=None cookie without Secure; service 'hive')",
             })
     void shouldReportTheKeyAsWrittenAndTheRule(String key, String value, String description, CapturedOutput output) {
         Map<String, Object> properties = new HashMap<>(
@@ -158,7 +162,7 @@ class ConfigurationValidationTests {
     }
 
     @Test
-    void shouldFailStartupNamingBothServicesThatShareACookieNameAndPath() {
+    void shouldFailStartupNamingBothServicesThatShareACookieNameAndPath(CapturedOutput output) {
         Map<String, Object> properties = new HashMap<>(
                 TestGateway.properties("hive", List.of(backend), Map.of("affinity.services.hive.mode", "sticky")));
         properties.put("affinity.services.hive.cookie.name", "KNOX_BACKEND-HIVE");
@@ -167,6 +171,12 @@ class ConfigurationValidationTests {
         assertThatThrownBy(() -> TestGateway.start(properties).close())
                 .satisfies(ex -> org.assertj.core.api.Assertions.assertThat(messages(ex))
                         .contains("affinity.services.hive and affinity.services.hive2"));
+        assertThat(output.getOut() + output.getErr())
+                .contains(
+                        "APPLICATION FAILED TO START",
+                        "Description:" + System.lineSeparator() + System.lineSeparator()
+                                + "affinity.services.hive and affinity.services.hive2 use the same cookie")
+                .doesNotContain("Application run failed");
     }
 
     private static String messages(Throwable error) {
