@@ -72,9 +72,15 @@ public class CookieProperties {
         return this.previousSecrets.stream().allMatch(s -> s != null && isLongEnough(s));
     }
 
-    @AssertTrue(message = "max-age must not be negative")
+    /** {@code Max-Age} counts whole seconds: under 1s it would be {@code Max-Age=0}, which deletes the pin at once. */
+    @AssertTrue(message = "max-age must be at least 1s; leave it unset for a session cookie")
     public boolean isMaxAgeValid() {
-        return this.maxAge == null || !this.maxAge.isNegative();
+        return isMaxAge(this.maxAge);
+    }
+
+    /** Whether {@code maxAge} is unset or at least one second (shared with the per-service override). */
+    static boolean isMaxAge(@Nullable Duration maxAge) {
+        return maxAge == null || maxAge.compareTo(Duration.ofSeconds(1)) >= 0;
     }
 
     private static boolean isLongEnough(String secret) {

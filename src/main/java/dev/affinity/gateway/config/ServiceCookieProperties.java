@@ -1,5 +1,6 @@
 package dev.affinity.gateway.config;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,11 @@ public class ServiceCookieProperties {
 
     /** Cookie {@code Max-Age}; unset: {@code affinity.cookie.max-age}. */
     private @Nullable Duration maxAge;
+
+    @AssertTrue(message = "max-age must be at least 1s; leave it unset for a session cookie")
+    public boolean isMaxAgeValid() {
+        return CookieProperties.isMaxAge(this.maxAge);
+    }
 
     public @Nullable String getName() {
         return this.name;

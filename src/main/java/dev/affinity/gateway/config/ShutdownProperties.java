@@ -17,7 +17,7 @@ public class ShutdownProperties {
     @NotNull
     private Duration drainDelay = Duration.ZERO;
 
-    @AssertTrue(message = "affinity.shutdown.drain-delay must be between 0s and 5m")
+    @AssertTrue(message = "drain-delay must be between 0s and 5m")
     public boolean isDrainDelayValid() {
         return !this.drainDelay.isNegative() && this.drainDelay.compareTo(Duration.ofMinutes(5)) <= 0;
     }

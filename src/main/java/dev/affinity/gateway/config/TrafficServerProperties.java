@@ -17,7 +17,7 @@ public class TrafficServerProperties {
     @NotNull
     private Duration headerReadTimeout = Duration.ofSeconds(10);
 
-    @AssertTrue(message = "affinity.server.header-read-timeout must be between 0s and 10m")
+    @AssertTrue(message = "header-read-timeout must be between 0s and 10m")
     public boolean isHeaderReadTimeoutValid() {
         return !this.headerReadTimeout.isNegative() && this.headerReadTimeout.compareTo(Duration.ofMinutes(10)) <= 0;
     }

@@ -29,14 +29,12 @@ public class ZookeeperProperties {
      */
     private @Nullable String namespace;
 
-    @AssertTrue(message = "zookeeper.ensemble must be host:port[,host:port] and needs zookeeper.namespace")
+    @AssertTrue(message = "ensemble must be host:port[,host:port] and needs namespace")
     public boolean isEnsembleValid() {
         return this.ensemble == null || (ENSEMBLE.matcher(this.ensemble).matches() && this.namespace != null);
     }
 
-    @AssertTrue(
-            message = "zookeeper.namespace must be a znode path without leading or trailing '/', "
-                    + "and needs zookeeper.ensemble")
+    @AssertTrue(message = "namespace must be a znode path without leading or trailing '/', and needs ensemble")
     public boolean isNamespaceValid() {
         return this.namespace == null || (NAMESPACE.matcher(this.namespace).matches() && this.ensemble != null);
     }

@@ -2,6 +2,7 @@ package dev.affinity.gateway.cookie;
 
 import dev.affinity.gateway.config.CookieHash;
 import dev.affinity.gateway.config.CookieProperties;
+import dev.affinity.gateway.config.InvalidConfigurationException;
 import dev.affinity.gateway.config.ServiceCookieProperties;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -73,7 +74,7 @@ public final class AffinityCookieWriter {
                     + ((attributes.domain() != null) ? attributes.domain() : "");
             String other = owners.putIfAbsent(scope, entry.getKey());
             if (other != null) {
-                throw new IllegalStateException("affinity.services." + other + " and affinity.services."
+                throw new InvalidConfigurationException("affinity.services." + other + " and affinity.services."
                         + entry.getKey() + " use the same cookie (name " + attributes.name() + ", path "
                         + attributes.path() + "): one client would be pinned for both; set a distinct"
                         + " affinity.services.<id>.cookie.name or .path");

@@ -2,6 +2,7 @@ package dev.affinity.gateway.cookie;
 
 import dev.affinity.gateway.config.CookieProperties;
 import dev.affinity.gateway.config.CookieSecure;
+import dev.affinity.gateway.config.InvalidConfigurationException;
 import dev.affinity.gateway.config.ServiceCookieProperties;
 import java.time.Duration;
 import java.util.Locale;
@@ -49,7 +50,7 @@ public record CookieTemplate(
             String secureKey = (override.getSecure() != null)
                     ? "affinity.services." + serviceId + ".cookie.secure"
                     : "affinity.cookie.secure";
-            throw new IllegalStateException(sameSiteKey + "=None requires " + secureKey
+            throw new InvalidConfigurationException(sameSiteKey + "=None requires " + secureKey
                     + "=true (browsers drop a SameSite=None cookie without Secure; service '" + serviceId + "')");
         }
         return attributes;

@@ -3,6 +3,7 @@ package dev.affinity.gateway.discovery;
 import dev.affinity.gateway.config.AffinityMode;
 import dev.affinity.gateway.config.AffinityProperties;
 import dev.affinity.gateway.config.CookieHash;
+import dev.affinity.gateway.config.InvalidConfigurationException;
 import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.InstanceKeyPolicy;
 import java.util.List;
@@ -56,7 +57,7 @@ public class KnoxUrlStartupCheck implements SmartInitializingSingleton {
                 InstanceProperties instance = instances.get(i);
                 String url = instance.getMetadata().get(InstanceKeyPolicy.KNOX_URL_METADATA);
                 if (url == null || url.isBlank()) {
-                    throw new IllegalStateException("affinity.cookie.hash is knox-sha256, but instance "
+                    throw new InvalidConfigurationException("affinity.cookie.hash is knox-sha256, but instance "
                             + describe(instance) + " of service " + serviceId + " has no "
                             + SIMPLE_INSTANCES + serviceId + "[" + i + "].metadata."
                             + InstanceKeyPolicy.KNOX_URL_METADATA

@@ -18,8 +18,9 @@ import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * RFC 9112 section 3.2: an HTTP/1.1 request without a {@code Host} header, and any request with
- * more than one, gets {@code 400} with a one-line reason, before any routing, on every route. Netty
- * accepts both; a backend or a routing rule could read a different host than the gateway did.
+ * more than one (two header lines, or a comma-separated list on one: a host never contains a comma),
+ * gets {@code 400} with a one-line reason, before any routing, on every route. Netty accepts these;
+ * a backend or a routing rule could read a different host than the gateway did.
  */
 final class HostHeaderFilter implements WebFilter, Ordered {
 
@@ -41,10 +42,10 @@ final class HostHeaderFilter implements WebFilter, Ordered {
     static @Nullable String reason(ServerHttpRequest request) {
         List<String> hosts = request.getHeaders().get(HttpHeaders.HOST);
         int count = (hosts == null) ? 0 : hosts.size();
-        if (count == 1) {
+        if (count == 1 && hosts.get(0).indexOf(',') < 0) {
             return null;
         }
-        if (count > 1) {
+        if (count >= 1) { // two lines, or two hosts on one ("Host: a, b", the form of a joined list)
             return "Bad request: more than one Host header";
         }
         return http11(request) ? "Bad request: an HTTP/1.1 request needs a Host header" : null;

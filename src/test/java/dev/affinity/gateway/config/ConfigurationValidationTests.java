@@ -106,6 +106,20 @@ class ConfigurationValidationTests {
                 "affinity.services.hive.hash-on | header: | affinity.services.hive.hash-on must be client-address, header:<Name> or basic-user (got header:)",
                 "affinity.services.hive.hash-on | basic-user | affinity.services.hive.hash-on is set, but affinity.services.hive.balancer is not hash: "
                         + "set affinity.services.hive.balancer hash or remove affinity.services.hive.hash-on (got hash-on=basic-user)",
+                "affinity.shutdown.drain-delay | 10m | affinity.shutdown.drain-delay must be between 0s and 5m (got 10m)",
+                "affinity.server.header-read-timeout | -1s | affinity.server.header-read-timeout must be between 0s and 10m (got -1s)",
+                "affinity.services.hive.zookeeper.ensemble | zk1:2181 | affinity.services.hive.zookeeper.ensemble must be host:port[,host:port] "
+                        + "and needs affinity.services.hive.zookeeper.namespace (got ensemble=zk1:2181)",
+                "affinity.services.hive.zookeeper.namespace | hiveserver2 | affinity.services.hive.zookeeper.namespace must be a znode path "
+                        + "without leading or trailing '/', and needs affinity.services.hive.zookeeper.ensemble (got namespace=hiveserver2)",
+                "affinity.cookie.max-age | 0s | affinity.cookie.max-age must be at least 1s; leave it unset for a session cookie (got 0s)",
+                "affinity.cookie.max-age | 500ms | affinity.cookie.max-age must be at least 1s; leave it unset for a session cookie (got 500ms)",
+                "affinity.services.hive.cookie.max-age | -5s | affinity.services.hive.cookie.max-age must be at least 1s; "
+                        + "leave it unset for a session cookie (got -5s)",
+                "affinity.cookie.same-site | None | affinity.cookie.same-site=None requires affinity.cookie.secure=true "
+                        + "(browsers drop a SameSite=None cookie without Secure; service 'hive')",
+                "affinity.services.hive.cookie.same-site | none | affinity.services.hive.cookie.same-site=None requires "
+                        + "affinity.cookie.secure=true (browsers drop a SameSite=None cookie without Secure; service 'hive')",
             })
     void shouldReportTheKeyAsWrittenAndTheRule(String key, String value, String description, CapturedOutput output) {
         Map<String, Object> properties = new HashMap<>(
@@ -148,7 +162,7 @@ class ConfigurationValidationTests {
     }
 
     @Test
-    void shouldFailStartupNamingBothServicesThatShareACookieNameAndPath() {
+    void shouldFailStartupNamingBothServicesThatShareACookieNameAndPath(CapturedOutput output) {
         Map<String, Object> properties = new HashMap<>(
                 TestGateway.properties("hive", List.of(backend), Map.of("affinity.services.hive.mode", "sticky")));
         properties.put("affinity.services.hive.cookie.name", "KNOX_BACKEND-HIVE");
@@ -157,6 +171,12 @@ class ConfigurationValidationTests {
         assertThatThrownBy(() -> TestGateway.start(properties).close())
                 .satisfies(ex -> org.assertj.core.api.Assertions.assertThat(messages(ex))
                         .contains("affinity.services.hive and affinity.services.hive2"));
+        assertThat(output.getOut() + output.getErr())
+                .contains(
+                        "APPLICATION FAILED TO START",
+                        "Description:" + System.lineSeparator() + System.lineSeparator()
+                                + "affinity.services.hive and affinity.services.hive2 use the same cookie")
+                .doesNotContain("Application run failed");
     }
 
     private static String messages(Throwable error) {

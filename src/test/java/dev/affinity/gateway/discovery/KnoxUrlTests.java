@@ -34,7 +34,7 @@ class KnoxUrlTests {
             GatewayFixture.service("hive", 2).withoutGateway().with("affinity.cookie.hash", "knox-sha256");
 
     @Test
-    void shouldFailStartupNamingTheServiceTheInstanceAndTheKey() {
+    void shouldFailStartupNamingTheServiceTheInstanceAndTheKey(CapturedOutput output) {
         Map<String, Object> properties = hive.properties();
         properties.put("affinity.services.hive.mode", "sticky");
         properties.put(
@@ -47,6 +47,13 @@ class KnoxUrlTests {
                         .contains("service hive")
                         .contains("instance hive-b")
                         .contains("spring.cloud.discovery.client.simple.instances.hive[1].metadata.knox-url"));
+        assertThat(output.getOut() + output.getErr())
+                .as("Spring Boot's failure report, as for any other configuration mistake, not a stack trace")
+                .contains(
+                        "APPLICATION FAILED TO START",
+                        "Description:" + System.lineSeparator() + System.lineSeparator()
+                                + "affinity.cookie.hash is knox-sha256, but instance ")
+                .doesNotContain("Application run failed");
     }
 
     @Test

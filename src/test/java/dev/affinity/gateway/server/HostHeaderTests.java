@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * RFC 9112 section 3.2 over raw sockets: an HTTP/1.1 request without a Host header, or any request
- * with two, gets 400 and a one-line reason before any routing: on an affinity route, on a plain
+ * with two (two lines, or two hosts on one line), gets 400 and a one-line reason before any routing: on an affinity route, on a plain
  * route, and on a path no route matches. Nothing reaches a backend.
  */
 class HostHeaderTests {
@@ -59,6 +59,20 @@ class HostHeaderTests {
         String post = RawHttp.exchange(
                 hive.port(), "POST /hive/a HTTP/1.1\r\nHost: a\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello");
         assertThat(RawHttp.statusLine(post)).isEqualTo("HTTP/1.1 400 Bad Request");
+        assertThat(backend.requests()).isEqualTo(before);
+    }
+
+    /** {@code Host: a, b} is two hosts on one line (RFC 9112 3.2: an invalid value); a backend may pick either. */
+    @Test
+    void shouldRefuseAHostHeaderListingSeveralHostsOnEveryRoute() throws Exception {
+        TestBackend backend = hive.backend("hive-a");
+        int before = backend.requests();
+        for (String path : PATHS) {
+            String response =
+                    RawHttp.exchange(hive.port(), "GET " + path + " HTTP/1.1\r\nHost: a.example, b.example\r\n\r\n");
+            assertThat(RawHttp.statusLine(response)).as(path).isEqualTo("HTTP/1.1 400 Bad Request");
+            assertThat(RawHttp.body(response)).as(path).isEqualTo("Bad request: more than one Host header\n");
+        }
         assertThat(backend.requests()).isEqualTo(before);
     }
 
