@@ -139,7 +139,10 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         if (member == null) {
             return Mono.empty(); // already ended: the client went away
         }
-        attempts.service.snapshots().exchangeEnded(member.state(), failed);
+        if (error == null
+                || FailureKind.of(error) != FailureKind.CLIENT) { // a slow client is not the instance's failure
+            attempts.service.snapshots().exchangeEnded(member.state(), failed);
+        }
         if (!failed) {
             finish(exchange, attempts, member);
             return Mono.empty();

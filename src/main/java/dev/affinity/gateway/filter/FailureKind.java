@@ -1,5 +1,6 @@
 package dev.affinity.gateway.filter;
 
+import dev.affinity.gateway.routing.RequestBodyTimeoutException;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
@@ -14,13 +15,18 @@ enum FailureKind {
     /** The connection was never established: safe to retry for any method. */
     CONNECT,
     /** The request may have reached the backend (5xx, reset, read timeout): retry idempotent methods only. */
-    AFTER_SEND;
+    AFTER_SEND,
+    /** The client's request body did not arrive in time: the client's failure, never retried or held against the instance. */
+    CLIENT;
 
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(
             HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
     /** Classifies an error by its cause chain. */
     static FailureKind of(Throwable error) {
+        if (causedBy(error, RequestBodyTimeoutException.class)) {
+            return CLIENT;
+        }
         return causedBy(
                         error,
                         ConnectException.class,
@@ -42,7 +48,7 @@ enum FailureKind {
 
     /** Whether a request with this method may be retried after a failure of this kind. */
     boolean retryable(HttpMethod method, boolean nonIdempotentAllowed) {
-        return this == CONNECT || nonIdempotentAllowed || IDEMPOTENT.contains(method);
+        return this == CONNECT || (this == AFTER_SEND && (nonIdempotentAllowed || IDEMPOTENT.contains(method)));
     }
 
     /** The one walk of a cause chain: whether {@code error} or any cause is one of {@code types}. */

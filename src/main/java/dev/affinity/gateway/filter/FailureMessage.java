@@ -17,8 +17,12 @@ final class FailureMessage {
 
     /** The status for an attempt's error that is not retried. */
     static HttpStatus failureStatus(Throwable error) {
-        if (FailureKind.of(error) == FailureKind.CONNECT) {
+        FailureKind kind = FailureKind.of(error);
+        if (kind == FailureKind.CONNECT) {
             return HttpStatus.SERVICE_UNAVAILABLE;
+        }
+        if (kind == FailureKind.CLIENT) {
+            return HttpStatus.REQUEST_TIMEOUT;
         }
         return FailureKind.isTimeout(error) ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY;
     }
@@ -26,8 +30,12 @@ final class FailureMessage {
     /** The reason for an attempt's error that is not retried. */
     static String failure(AttemptTracker attempts, Throwable error) {
         String service = "Service '" + attempts.service.serviceId() + "': ";
-        if (FailureKind.of(error) == FailureKind.CONNECT) {
+        FailureKind kind = FailureKind.of(error);
+        if (kind == FailureKind.CONNECT) {
             return attempts.boundByNoFallback() ? noFallback(attempts) : service + "no instance could be reached";
+        }
+        if (kind == FailureKind.CLIENT) {
+            return service + "your request body did not arrive in time";
         }
         return FailureKind.isTimeout(error)
                 ? service + "the instance did not answer in time"

@@ -90,13 +90,14 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
         HttpHeaders filtered = this.headerFilters.request(exchange);
         boolean preserveHost = exchange.getAttributeOrDefault(PRESERVE_HOST_HEADER_ATTRIBUTE, false);
         String host = preserveHost ? request.getHeaders().getFirst(HttpHeaders.HOST) : null;
+        UploadProgress upload = new UploadProgress();
         Flux<HttpClientResponse> response = this.timeouts
                 .client(this.client, route)
                 .request(HttpMethod.valueOf(request.getMethod().name()))
                 .uri(url.toASCIIString())
                 .send((backendRequest, outbound) -> {
                     this.headerFilters.write(filtered, backendRequest.requestHeaders(), host);
-                    return outbound.send(RequestBodyForwarder.forward(request, decodingFailed, outbound));
+                    return outbound.send(RequestBodyForwarder.forward(request, decodingFailed, outbound, upload));
                 })
                 .responseConnection((backendResponse, connection) -> {
                     exchange.getAttributes().put(CLIENT_RESPONSE_ATTR, backendResponse);
@@ -109,10 +110,19 @@ public class BackendRoutingFilter implements GlobalFilter, Ordered {
                 });
         Duration timeout = this.timeouts.responseTimeout(route);
         if (timeout != null) {
-            response = ResponseDeadline.apply(response, timeout, channel);
+            response = ResponseDeadline.apply(response, timeout, channel, upload);
         }
         // the client's request failed to decode: Reactor Netty answered 400, the backend got no request
-        return response.then().onErrorResume(error -> decodingFailed.getAsBoolean(), error -> Mono.empty());
+        return response.then()
+                .onErrorResume(error -> decodingFailed.getAsBoolean(), error -> Mono.empty())
+                // its body is left unread: whoever answers the 408, the connection closes after it
+                .doOnError(RequestBodyTimeoutException.class, late -> closeAfterAnswer(exchange));
+    }
+
+    private static void closeAfterAnswer(ServerWebExchange exchange) {
+        if (!exchange.getResponse().isCommitted()) {
+            exchange.getResponse().getHeaders().setConnection("close");
+        }
     }
 
     /** The backend's status and headers, through the response header filters, on the client response. */

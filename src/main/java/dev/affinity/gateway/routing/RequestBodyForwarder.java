@@ -23,13 +23,20 @@ final class RequestBodyForwarder {
     /**
      * @param request the client's request
      * @param decodingFailed whether the client's connection saw a decoding failure
+     * @param progress told when the body starts streaming to the backend and when it is complete
      */
-    static Flux<ByteBuf> forward(ServerHttpRequest request, BooleanSupplier decodingFailed, NettyOutbound outbound) {
+    static Flux<ByteBuf> forward(
+            ServerHttpRequest request,
+            BooleanSupplier decodingFailed,
+            NettyOutbound outbound,
+            UploadProgress progress) {
+        outbound.withConnection(connection -> progress.started(connection.channel()));
         return request.getBody()
                 .map(RequestBodyForwarder::byteBuf)
                 .concatWith(Mono.defer(() -> decodingFailed.getAsBoolean()
                         ? Mono.error(new IllegalStateException("The request body failed to decode"))
                         : Mono.empty()))
+                .doOnComplete(progress::completed)
                 .doOnError(error -> outbound.withConnection(
                         connection -> connection.channel().close()));
     }

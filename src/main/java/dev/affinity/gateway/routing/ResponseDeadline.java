@@ -24,12 +24,18 @@ final class ResponseDeadline {
 
     private ResponseDeadline() {}
 
-    /** {@code channel}: the server connection's (see DecodingFailureHandler.channel), or null. */
-    static <T> Flux<T> apply(Flux<T> response, Duration timeout, @Nullable Channel channel) {
+    /**
+     * @param channel the server connection's (see DecodingFailureHandler.channel), or null
+     * @param upload the client's body: a deadline that passes while waiting for it is a
+     *     {@link RequestBodyTimeoutException} (408), not a 504
+     */
+    static <T> Flux<T> apply(Flux<T> response, Duration timeout, @Nullable Channel channel, UploadProgress upload) {
         return response.timeout(
-                        timer(timeout, channel),
+                        timer(timeout, channel).doOnNext(passed -> upload.deadlinePassed()),
                         answer -> Mono.never(),
-                        Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout)))
+                        Mono.error(() -> upload.clientLate()
+                                ? new RequestBodyTimeoutException(timeout)
+                                : new TimeoutException("Response took longer than timeout: " + timeout)))
                 .onErrorMap(
                         TimeoutException.class,
                         ex -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, ex.getMessage(), ex));

@@ -25,7 +25,8 @@ class ResponseDeadlineTests {
 
     @Test
     void shouldAnswer504WhenNoResponseArrivesInTime() {
-        StepVerifier.withVirtualTime(() -> ResponseDeadline.apply(Flux.never(), Duration.ofSeconds(30), null))
+        StepVerifier.withVirtualTime(
+                        () -> ResponseDeadline.apply(Flux.never(), Duration.ofSeconds(30), null, new UploadProgress()))
                 .expectSubscription()
                 .thenAwait(Duration.ofSeconds(30))
                 .expectErrorSatisfies(error -> assertThat(error)
@@ -38,7 +39,10 @@ class ResponseDeadlineTests {
     @Test
     void shouldPassAnAnswerThatArrivesInTime() {
         StepVerifier.withVirtualTime(() -> ResponseDeadline.apply(
-                        Flux.just("answer").delaySubscription(Duration.ofSeconds(29)), Duration.ofSeconds(30), null))
+                        Flux.just("answer").delaySubscription(Duration.ofSeconds(29)),
+                        Duration.ofSeconds(30),
+                        null,
+                        new UploadProgress()))
                 .expectSubscription()
                 .thenAwait(Duration.ofSeconds(29))
                 .expectNext("answer")
