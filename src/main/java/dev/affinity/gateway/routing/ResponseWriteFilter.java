@@ -2,12 +2,20 @@ package dev.affinity.gateway.routing;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
+import dev.affinity.gateway.server.DecodingFailureHandler;
+import io.netty.channel.Channel;
+import java.net.URI;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.headers.TrailerHeadersFilter;
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -29,6 +37,8 @@ import reactor.netty.http.client.HttpClientResponse;
  * chunk for the Gateway's streaming media types, e.g. {@code text/event-stream}), trailers included.
  */
 public class ResponseWriteFilter implements GlobalFilter, Ordered {
+
+    private static final Logger logger = LoggerFactory.getLogger(ResponseWriteFilter.class);
 
     /** {@code NettyWriteResponseFilter}'s order. */
     public static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER;
@@ -72,13 +82,41 @@ public class ResponseWriteFilter implements GlobalFilter, Ordered {
             return Mono.empty();
         }
         NettyDataBufferFactory factory = (NettyDataBufferFactory) response.bufferFactory();
-        Flux<DataBuffer> streamed = connection.inbound().receive().retain().map(factory::wrap);
+        Flux<DataBuffer> streamed = connection
+                .inbound()
+                .receive()
+                .retain()
+                .<DataBuffer>map(factory::wrap)
+                .onErrorResume(error -> response.isCommitted(), error -> brokenOff(exchange, error));
         Mono<Void> written = streaming(response)
                 ? response.writeAndFlushWith(streamed.map(Flux::just))
                 : response.writeWith(streamed);
         HttpClientResponse backend = exchange.getAttribute(CLIENT_RESPONSE_ATTR);
         return written.then(TrailerHeadersFilter.filter(this.headerFilters.all(), exchange, backend))
                 .then();
+    }
+
+    /**
+     * The backend broke off a body the client is already receiving: the client's connection closes,
+     * so the client sees the answer cut short (never a complete-looking one), with one log line in
+     * place of the framework's two errors and a stack trace per occurrence.
+     */
+    private static Flux<DataBuffer> brokenOff(ServerWebExchange exchange, Throwable error) {
+        Channel client = DecodingFailureHandler.channel(exchange.getRequest());
+        if (client == null) {
+            return Flux.error(error);
+        }
+        if (logger.isWarnEnabled()) {
+            Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+            URI url = exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR);
+            logger.warn(
+                    "route={} backend={} broke off its answer ({}); the client's connection was closed",
+                    (route != null) ? route.getId() : "-",
+                    (url != null) ? url.getHost() + ":" + url.getPort() : "-",
+                    error.getClass().getSimpleName());
+        }
+        client.close();
+        return Flux.empty();
     }
 
     private boolean streaming(ServerHttpResponse response) {
