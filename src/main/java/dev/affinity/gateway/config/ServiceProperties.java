@@ -67,6 +67,17 @@ public class ServiceProperties {
         return this.hashOn == null || this.balancer == BalancerType.HASH || HashOn.parse(this.hashOn) == null;
     }
 
+    @AssertTrue(message = "no-fallback is set, but mode is not sticky: it concerns pinned clients only; remove it")
+    public boolean isNoFallbackForStickyMode() {
+        return !this.noFallback || this.mode == AffinityMode.STICKY;
+    }
+
+    @AssertTrue(
+            message = "cookieless-user-agents is set, but mode is not sticky, the only one that sends pins; remove it")
+    public boolean isCookielessUserAgentsForStickyMode() {
+        return this.cookielessUserAgents.isEmpty() || this.mode == AffinityMode.STICKY;
+    }
+
     @AssertTrue(message = "cookieless-user-agents entries must not be blank")
     public boolean isCookielessUserAgentsValid() {
         return this.cookielessUserAgents.stream().allMatch(s -> s != null && !s.isBlank());
