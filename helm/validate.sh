@@ -141,6 +141,10 @@ gateway:
         mode: sticky
 VALUES
 "$HELM" template gw "$CHART" -f "$OUT/user-values.yaml" > "$OUT/user.yaml"
+sed -e 's/affinity:$/affinity: {}/' -e '/mode: sticky/d' "$OUT/user-values.yaml" > "$OUT/user-defaults-values.yaml"
+"$HELM" template gw "$CHART" -f "$OUT/user-defaults-values.yaml" > "$OUT/user-defaults.yaml"
+grep -A2 '^ *services:$' "$OUT/user-defaults.yaml" | grep -q 'mode: sticky' \
+  || { echo "affinity: {} must render an affinity service with every default" >&2; exit 1; }
 check services "$OUT/user.yaml" impala
 sed 's/impala/hive/g' "$OUT/user-values.yaml" > "$OUT/user-hive-values.yaml"
 "$HELM" template gw "$CHART" -f "$OUT/user-hive-values.yaml" > "$OUT/user-hive.yaml"

@@ -297,8 +297,9 @@ affinity:
   {{- end }}
   {{- $sticky := dict }}
   {{- range $id, $service := .Values.gateway.services }}
-  {{- if $service.affinity }}
-  {{- $_ := set $sticky $id $service.affinity }}
+  {{- if hasKey $service "affinity" }}
+  {{- /* affinity: {} means every default; an empty map would not reach Spring at all */ -}}
+  {{- $_ := set $sticky $id (default (dict "mode" "sticky") $service.affinity) }}
   {{- end }}
   {{- end }}
   {{- with $sticky }}

@@ -4,6 +4,7 @@ import dev.affinity.gateway.balancer.AffinityBalancerRegistry;
 import dev.affinity.gateway.balancer.AffinityLoadBalancerClientConfiguration;
 import dev.affinity.gateway.config.AffinityMode;
 import dev.affinity.gateway.config.AffinityProperties;
+import dev.affinity.gateway.config.EmptyServiceConverter;
 import dev.affinity.gateway.config.ServiceCookieProperties;
 import dev.affinity.gateway.cookie.AffinityCookieWriter;
 import dev.affinity.gateway.cookie.CookieKeyFactory;
@@ -36,6 +37,12 @@ import reactor.core.scheduler.Schedulers;
 @EnableConfigurationProperties(AffinityProperties.class)
 @LoadBalancerClients(defaultConfiguration = AffinityLoadBalancerClientConfiguration.class)
 public class AffinityConfiguration {
+
+    /** {@code affinity.services.<id>: {}} is a service with every default. */
+    @Bean
+    public static EmptyServiceConverter affinityEmptyServiceConverter() {
+        return new EmptyServiceConverter();
+    }
 
     @Bean
     @ConditionalOnMissingBean

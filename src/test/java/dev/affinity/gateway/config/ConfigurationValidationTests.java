@@ -140,26 +140,6 @@ class ConfigurationValidationTests {
         }
     }
 
-    @ParameterizedTest(name = "{1} with mode {0}")
-    @CsvSource(
-            delimiter = '|',
-            value = {
-                "failover | affinity.services.hive.no-fallback | true | affinity.services.hive.no-fallback is set, but "
-                        + "affinity.services.hive.mode is not sticky: it concerns pinned clients only; remove it (got no-fallback=true; mode=failover)",
-                "stateless | affinity.services.hive.cookieless-user-agents[0] | ODBC | affinity.services.hive.cookieless-user-agents is set, "
-                        + "but affinity.services.hive.mode is not sticky, the only one that sends pins; remove it (got cookieless-user-agents=ODBC; mode=stateless)",
-            })
-    void shouldRefuseAStickyOnlyKeyThatWouldDoNothing(
-            String mode, String key, String value, String description, CapturedOutput output) {
-        Map<String, Object> properties = new HashMap<>(
-                TestGateway.properties("hive", List.of(backend), Map.of("affinity.services.hive.mode", mode)));
-        properties.put(key, value);
-
-        assertThatThrownBy(() -> TestGateway.start(properties).close());
-
-        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START", description);
-    }
-
     @Test
     void shouldPointAtTheLineOfAMisspelledKeyInAYamlFile(@TempDir Path dir, CapturedOutput output) throws IOException {
         Path yaml = dir.resolve("my.yml");
