@@ -1,5 +1,6 @@
 package dev.affinity.gateway.filter;
 
+import dev.affinity.gateway.balancer.AffinityChooser;
 import org.springframework.http.HttpStatus;
 
 /** The one-line reasons the gateway answers with when no instance could serve; nothing about backends leaks. */
@@ -32,7 +33,17 @@ final class FailureMessage {
         String service = "Service '" + attempts.service.serviceId() + "': ";
         FailureKind kind = FailureKind.of(error);
         if (kind == FailureKind.CONNECT) {
-            return attempts.boundByNoFallback() ? noFallback(attempts) : service + "no instance could be reached";
+            if (attempts.boundByNoFallback()) {
+                return noFallback(attempts);
+            }
+            int tried = attempts.count();
+            int max = attempts.service.settings().getFailover().getMaxAttempts();
+            if (tried >= max
+                    && AffinityChooser.hasCandidate(attempts.service.snapshots().current(), attempts.failed())) {
+                return service + ((tried == 1) ? "the instance" : "the " + tried + " instances")
+                        + " tried could not be reached, and failover.max-attempts (" + max + ") is used up";
+            }
+            return service + "no instance could be reached";
         }
         if (kind == FailureKind.CLIENT) {
             return service + "your request body did not arrive in time";

@@ -84,6 +84,23 @@ class AffinityFilterFailoverTests {
     }
 
     @Test
+    void shouldSayWhenMaxAttemptsRatherThanTheInstancesRanOut() {
+        this.harness.settings.getFailover().setMaxAttempts(1);
+        GatewayFilterChain chain =
+                this.harness.chain(id -> Mono.error(new ConnectException("refused")), ex -> HttpStatus.OK);
+        MockServerWebExchange exchange = pinnedToA(MockServerHttpRequest.get("/hive/x"));
+        StepVerifier.create(this.harness.filter.filter(exchange, chain)).verifyComplete();
+        assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(exchange.getResponse().getBodyAsString().block())
+                .contains("the instance tried could not be reached, and failover.max-attempts (1) is used up");
+
+        this.harness.settings.getFailover().setMaxAttempts(2); // both tried: none left
+        MockServerWebExchange again = pinnedToA(MockServerHttpRequest.get("/hive/x"));
+        StepVerifier.create(this.harness.filter.filter(again, chain)).verifyComplete();
+        assertThat(again.getResponse().getBodyAsString().block()).contains("no instance could be reached");
+    }
+
+    @Test
     void shouldNotRetryAPostThatMayHaveReachedTheBackend() {
         GatewayFilterChain chain =
                 this.harness.chain(id -> Mono.error(new IOException("Connection reset")), ex -> null);
