@@ -25,7 +25,6 @@ import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter
 import org.springframework.cloud.gateway.support.DelegatingServiceInstance;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
@@ -100,8 +99,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         Snapshot.Member member = choice.member();
         if (member == null) {
             finish(exchange, attempts, null);
-            return PlainResponseWriter.write(
-                    exchange, HttpStatus.SERVICE_UNAVAILABLE, FailureMessage.unavailable(attempts));
+            return FailureMessage.answerUnavailable(exchange, attempts);
         }
         attempts.started(choice, member);
         route(exchange, attempts.loadBalancedUrl, new AffinityResponse(choice));
@@ -167,8 +165,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
             return Mono.empty();
         }
         finish(exchange, attempts, null);
-        return PlainResponseWriter.write(
-                exchange, FailureMessage.failureStatus(error), FailureMessage.failure(attempts, error));
+        return FailureMessage.answer(exchange, attempts, error);
     }
 
     /** Records the finished request at one place and pins the client to the instance that answered. */

@@ -101,6 +101,22 @@ class AffinityFilterFailoverTests {
     }
 
     @Test
+    void shouldAnswer503ToANoFallbackClientWhoseInstanceResetsTheConnection() {
+        this.harness.settings.setNoFallback(true);
+        GatewayFilterChain chain =
+                this.harness.chain(id -> Mono.error(new IOException("Connection reset")), ex -> null);
+        MockServerWebExchange get = pinnedToA(MockServerHttpRequest.get("/hive/x"));
+        StepVerifier.create(this.harness.filter.filter(get, chain)).verifyComplete();
+        assertThat(this.harness.served).containsExactly("a");
+        assertThat(get.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(get.getResponse().getBodyAsString().block()).contains("no-fallback");
+
+        MockServerWebExchange post = pinnedToA(MockServerHttpRequest.post("/hive/x")); // never moved anyway
+        StepVerifier.create(this.harness.filter.filter(post, chain)).verifyComplete();
+        assertThat(post.getResponse().getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
+    }
+
+    @Test
     void shouldNotRetryAPostThatMayHaveReachedTheBackend() {
         GatewayFilterChain chain =
                 this.harness.chain(id -> Mono.error(new IOException("Connection reset")), ex -> null);
