@@ -28,7 +28,10 @@ public class WriteRequestFilter implements WebFilter, Ordered {
         return chain.filter(exchange)
                 .onErrorResume(
                         ServerWebInputException.class,
-                        ex -> reason(exchange, HttpStatus.BAD_REQUEST, "The body is not valid JSON: " + EXAMPLE));
+                        ex -> reason(
+                                exchange,
+                                HttpStatus.BAD_REQUEST,
+                                "The body is not valid JSON, or its state is not a string: " + EXAMPLE));
     }
 
     /**

@@ -84,6 +84,7 @@ class ActuatorWriteErrorsTests {
                 "ACTIVE, DRAINING, DISABLED",
                 "SLEEPING");
         assertAnswer("hive/hive-a", "application/json", "{state: DRAINING", 400, "not valid JSON");
+        assertAnswer("hive/hive-a", "application/json", "{\"state\":[\"DRAINING\"]}", 400, "state is not a string");
         assertAnswer("hive/hive-a", null, DRAINING, 415, "Content-Type: application/json");
         HttpResponse<String> form = post(hive, "hive/hive-a", "application/x-www-form-urlencoded", "state=DRAINING");
         assertThat(form.statusCode()).isEqualTo(415);
