@@ -32,6 +32,8 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, DiscoveryStart
 
     private final Duration startupWait;
 
+    private volatile boolean startupWaitOver;
+
     /** Watchers for every service with a ZooKeeper ensemble; nothing connects before {@link #start()}. */
     public ZookeeperDiscoveryClient(Map<String, ServiceProperties> services, Consumer<HeartbeatEvent> events) {
         this(services, ZookeeperInstanceWatch.TimeoutPolicy.DEFAULT, events);
@@ -104,6 +106,13 @@ public class ZookeeperDiscoveryClient implements DiscoveryClient, DiscoveryStart
     /** Connects every service's watcher, waiting a bounded time for each first list. */
     public void start() {
         this.services.values().forEach(ZookeeperInstanceWatch::start);
+        this.startupWaitOver = true;
+    }
+
+    /** Once {@link #start()} returned: each watcher has had its startup wait, answered or not. */
+    @Override
+    public boolean startupWaitOver() {
+        return this.startupWaitOver;
     }
 
     /** Closes every ZooKeeper connection. */

@@ -46,7 +46,7 @@ public class DiscoveryReadinessIndicator extends AbstractHealthIndicator {
             Map<String, String> services = new LinkedHashMap<>();
             for (String serviceId : source.services()) {
                 boolean answered = source.answered(serviceId);
-                boolean late = waited.compareTo(source.startupWait()) >= 0;
+                boolean late = source.startupWaitOver() || waited.compareTo(source.startupWait()) >= 0;
                 services.put(
                         serviceId,
                         answered

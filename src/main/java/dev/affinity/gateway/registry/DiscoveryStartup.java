@@ -22,4 +22,13 @@ public interface DiscoveryStartup {
 
     /** How long startup waits for the first answers before it goes on without them. */
     Duration startupWait();
+
+    /**
+     * Whether the source has already waited out its startup wait itself (it blocks startup for its
+     * first answers): readiness then waits no longer for them. Otherwise readiness counts the wait
+     * from its own start.
+     */
+    default boolean startupWaitOver() {
+        return false;
+    }
 }

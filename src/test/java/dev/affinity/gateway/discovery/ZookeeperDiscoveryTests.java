@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.HiveServer2Registrations;
+import dev.affinity.gateway.support.ManagementClient;
 import dev.affinity.gateway.support.TestBackend;
 import dev.affinity.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
@@ -80,6 +81,12 @@ class ZookeeperDiscoveryTests {
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
                 int port = TestGateway.port(gateway);
                 assertThat(new CookieClient(port).get("/hive/q").statusCode()).isEqualTo(503);
+                ManagementClient management = new ManagementClient(
+                        Integer.parseInt(gateway.getEnvironment().getRequiredProperty("local.management.port")));
+                HttpResponse<String> readiness = management.send(management.request("/actuator/health/readiness"));
+                assertThat(readiness.statusCode())
+                        .as("ready at once: startup already waited out ZooKeeper (%s)", readiness.body())
+                        .isEqualTo(200);
 
                 zookeeper.start();
                 try (HiveServer2Registrations hive =
