@@ -2,6 +2,7 @@ package dev.affinity.gateway.registry;
 
 import dev.affinity.gateway.cookie.CookieValueScheme;
 import dev.affinity.gateway.cookie.InstanceKeyPolicy;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +38,9 @@ final class SnapshotBuilder {
     /** By cookie key; entries of instances that left discovery are dropped. */
     private final Map<String, InstanceState> states = new HashMap<>();
 
+    /** Identities two addresses claimed, each warned about once while it lasts. */
+    private final Set<String> conflicts = new HashSet<>();
+
     SnapshotBuilder(String serviceId, CookieValueScheme cookieValues) {
         this.serviceId = serviceId;
         this.cookieValues = cookieValues;
@@ -47,10 +51,16 @@ final class SnapshotBuilder {
         Map<String, Snapshot.CookieMatch> byCookie = new HashMap<>();
         Map<String, InstanceState> seen = new HashMap<>();
         Set<String> ids = keptIds(discovered);
+        Map<String, URI> first = new HashMap<>();
+        Set<String> clashes = new HashSet<>();
         for (ServiceInstance instance : discovered) {
             String key = InstanceKeyPolicy.cookieKey(instance);
-            if (seen.containsKey(key)) {
-                continue; // the same instance listed twice: keep the first
+            URI earlier = first.putIfAbsent(key, instance.getUri());
+            if (earlier != null) { // listed twice (e.g. a re-registered znode): keep the first
+                if (!earlier.equals(instance.getUri()) && clashes.add(key)) {
+                    conflicting(key, instance);
+                }
+                continue;
             }
             if (!this.cookieValues.accepts(this.serviceId, instance)) {
                 continue; // e.g. knox-sha256 without knox-url: no cookie could ever name it
@@ -67,7 +77,23 @@ final class SnapshotBuilder {
             }
         }
         this.states.keySet().retainAll(seen.keySet());
+        this.conflicts.retainAll(clashes);
         return new Snapshot(List.copyOf(discovered), List.copyOf(members), new CookieTable(byCookie));
+    }
+
+    /**
+     * One WARN per identity while it lasts: two entries with one {@code instance-id} but different
+     * addresses are one instance to the cookie, so the later entry gets no traffic.
+     */
+    private void conflicting(String key, ServiceInstance ignored) {
+        if (this.conflicts.add(key)) {
+            log.warn(
+                    "Service '{}': instance {} has the identity '{}' of an earlier one and gets no traffic"
+                            + " (give each instance its own instance-id)",
+                    this.serviceId,
+                    ignored.getUri(),
+                    key);
+        }
     }
 
     /** The operator ids of the instances that stay from the last build: they keep them. */

@@ -6,12 +6,17 @@ import dev.affinity.gateway.config.ServiceProperties;
 import dev.affinity.gateway.cookie.HmacCookieValueScheme;
 import dev.affinity.gateway.support.TestOwners;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import reactor.core.scheduler.Schedulers;
 
 /** Operator ids (Actuator paths, meter tags) name one instance each, and keep naming it. */
+@ExtendWith(OutputCaptureExtension.class)
 class InstanceIdTests {
 
     private final SnapshotOwner owner = new SnapshotOwner(
@@ -48,6 +53,29 @@ class InstanceIdTests {
 
         this.owner.discovered(List.of(instance("a/b", "node1"), instance("a_b", "node2")));
         assertThat(ids()).containsExactly("a_b", "a_b~2");
+    }
+
+    @Test
+    void shouldWarnOnceWhenTwoAddressesClaimOneInstanceIdAndKeepTheFirst(CapturedOutput output) {
+        List<ServiceInstance> clash = List.of(instance("dup", "node1"), instance("dup", "node2"));
+        this.owner.discovered(clash);
+        this.owner.discovered(clash); // a rebuild with the same clash: no second WARN
+
+        assertThat(ids()).containsExactly("dup");
+        assertThat(Objects.requireNonNull(this.owner.current().member("dup"))
+                        .instance()
+                        .getHost())
+                .isEqualTo("node1");
+        assertThat(output.getAll().split("has the identity 'dup' of an earlier one", -1))
+                .hasSize(2);
+    }
+
+    @Test
+    void shouldNotWarnWhenOneInstanceIsListedTwice(CapturedOutput output) {
+        this.owner.discovered(List.of(instance("same", "node1"), instance("same", "node1"))); // e.g. two znodes
+
+        assertThat(ids()).containsExactly("same");
+        assertThat(output.getAll()).doesNotContain("of an earlier one");
     }
 
     @Test
