@@ -17,7 +17,6 @@ final class PlainResponseWriter {
             return Mono.empty();
         }
         BackendResponse.discard(exchange);
-        // a 408 leaves the client's body unread: the connection closes (RFC 9110, 15.5.9)
-        return PlainTextWriter.write(exchange.getResponse(), status, reason, status == HttpStatus.REQUEST_TIMEOUT);
+        return PlainTextWriter.write(exchange.getResponse(), status, reason, false);
     }
 }
