@@ -24,48 +24,41 @@ final class FailureMessage {
         return "Service '" + attempts.service.serviceId() + "' has no available instance";
     }
 
-    /** Answers an attempt's error that is not retried: its status and one-line reason. */
+    /**
+     * Answers an attempt's error that is not retried, classified once: the status and the one-line
+     * reason go together.
+     */
     static Mono<Void> answer(ServerWebExchange exchange, AttemptTracker attempts, Throwable error) {
-        HttpMethod method = exchange.getRequest().getMethod();
-        return PlainResponseWriter.write(
-                exchange, failureStatus(attempts, method, error), failure(attempts, method, error));
-    }
-
-    /** The status for an attempt's error that is not retried. */
-    static HttpStatus failureStatus(AttemptTracker attempts, HttpMethod method, Throwable error) {
         FailureKind kind = FailureKind.of(error);
-        if (kind == FailureKind.CONNECT || heldByNoFallback(attempts, method, kind)) {
-            return HttpStatus.SERVICE_UNAVAILABLE;
+        if (heldByNoFallback(attempts, exchange.getRequest().getMethod(), kind)) {
+            return PlainResponseWriter.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, noFallback(attempts));
         }
-        if (kind == FailureKind.CLIENT) {
-            return HttpStatus.REQUEST_TIMEOUT;
-        }
-        return FailureKind.isTimeout(error) ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY;
-    }
-
-    /** The reason for an attempt's error that is not retried. */
-    static String failure(AttemptTracker attempts, HttpMethod method, Throwable error) {
         String service = "Service '" + attempts.service.serviceId() + "': ";
-        FailureKind kind = FailureKind.of(error);
-        if (heldByNoFallback(attempts, method, kind)) {
-            return noFallback(attempts);
+        return switch (kind) {
+            case CONNECT -> PlainResponseWriter.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, unreachable(attempts));
+            case CLIENT ->
+                PlainResponseWriter.write(
+                        exchange, HttpStatus.REQUEST_TIMEOUT, service + "your request body did not arrive in time");
+            case AFTER_SEND ->
+                FailureKind.isTimeout(error)
+                        ? PlainResponseWriter.write(
+                                exchange, HttpStatus.GATEWAY_TIMEOUT, service + "the instance did not answer in time")
+                        : PlainResponseWriter.write(
+                                exchange, HttpStatus.BAD_GATEWAY, service + "the instance failed before answering");
+        };
+    }
+
+    /** No instance could be connected to: say whether failover.max-attempts, not the instances, ran out. */
+    private static String unreachable(AttemptTracker attempts) {
+        String service = "Service '" + attempts.service.serviceId() + "': ";
+        int tried = attempts.count();
+        int max = attempts.service.settings().getFailover().getMaxAttempts();
+        if (tried >= max
+                && AffinityChooser.hasCandidate(attempts.service.snapshots().current(), attempts.failed())) {
+            return service + ((tried == 1) ? "the instance" : "the " + tried + " instances")
+                    + " tried could not be reached, and failover.max-attempts (" + max + ") is used up";
         }
-        if (kind == FailureKind.CONNECT) {
-            int tried = attempts.count();
-            int max = attempts.service.settings().getFailover().getMaxAttempts();
-            if (tried >= max
-                    && AffinityChooser.hasCandidate(attempts.service.snapshots().current(), attempts.failed())) {
-                return service + ((tried == 1) ? "the instance" : "the " + tried + " instances")
-                        + " tried could not be reached, and failover.max-attempts (" + max + ") is used up";
-            }
-            return service + "no instance could be reached";
-        }
-        if (kind == FailureKind.CLIENT) {
-            return service + "your request body did not arrive in time";
-        }
-        return FailureKind.isTimeout(error)
-                ? service + "the instance did not answer in time"
-                : service + "the instance failed before answering";
+        return service + "no instance could be reached";
     }
 
     /**
