@@ -17,7 +17,7 @@ final class FailureMessage {
     }
 
     /** No instance was chosen at all (503). */
-    static String unavailable(AttemptTracker attempts) {
+    private static String unavailable(AttemptTracker attempts) {
         if (attempts.boundByNoFallback()) {
             return noFallback(attempts);
         }
