@@ -49,7 +49,7 @@ final class SnapshotBuilder {
     Snapshot build(List<ServiceInstance> discovered) {
         List<Snapshot.Member> members = new ArrayList<>(discovered.size());
         Map<String, Snapshot.CookieMatch> byCookie = new HashMap<>();
-        Map<String, InstanceState> seen = new HashMap<>();
+        Set<String> served = new HashSet<>(); // keys of the instances in this snapshot
         Set<String> ids = keptIds(discovered);
         Map<String, URI> first = new HashMap<>();
         Set<String> clashes = new HashSet<>();
@@ -66,7 +66,7 @@ final class SnapshotBuilder {
                 continue; // e.g. knox-sha256 without knox-url: no cookie could ever name it
             }
             InstanceState state = this.states.computeIfAbsent(key, k -> new InstanceState(uniqueId(instance, ids)));
-            seen.put(key, state);
+            served.add(key);
             Snapshot.Member member = member(state, instance);
             members.add(member);
             if (!member.cookieValue().isEmpty()) {
@@ -76,7 +76,7 @@ final class SnapshotBuilder {
                 byCookie.putIfAbsent(previous, new Snapshot.CookieMatch(member, true));
             }
         }
-        this.states.keySet().retainAll(seen.keySet());
+        this.states.keySet().retainAll(served);
         this.conflicts.retainAll(clashes);
         return new Snapshot(List.copyOf(discovered), List.copyOf(members), new CookieTable(byCookie));
     }
