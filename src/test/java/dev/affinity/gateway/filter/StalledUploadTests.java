@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.GatewayFixture;
+import dev.affinity.gateway.support.RawBackend;
 import dev.affinity.gateway.support.RawHttp;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -89,11 +85,11 @@ class StalledUploadTests {
     @Nested
     class BackendStopsReading {
 
-        static final ServerSocket deaf = deafBackend();
+        /** Accepts connections, keeps them open and never reads from them. */
+        static final RawBackend deaf = RawBackend.start(socket -> {});
 
         @RegisterExtension
-        static final GatewayFixture hive = GatewayFixture.serviceAt(
-                        "hive", URI.create("http://127.0.0.1:" + deaf.getLocalPort()))
+        static final GatewayFixture hive = GatewayFixture.serviceAt("hive", deaf.uri())
                 .with("affinity.services.hive.mode", "sticky")
                 .with("affinity.services.hive.health.passive-failures", 1)
                 .with(TIMEOUT_KEY, "1s");
@@ -132,28 +128,6 @@ class StalledUploadTests {
                             .asBoolean())
                     .as("ejected")
                     .isTrue();
-        }
-
-        /** Accepts connections, keeps them open and never reads from them. */
-        private static ServerSocket deafBackend() {
-            try {
-                ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-                List<Socket> accepted = new CopyOnWriteArrayList<>();
-                Thread acceptor = new Thread(() -> {
-                    while (!server.isClosed()) {
-                        try {
-                            accepted.add(server.accept());
-                        } catch (IOException closed) {
-                            return;
-                        }
-                    }
-                });
-                acceptor.setDaemon(true);
-                acceptor.start();
-                return server;
-            } catch (IOException ex) {
-                throw new IllegalStateException(ex);
-            }
         }
     }
 }

@@ -3,14 +3,12 @@ package dev.affinity.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.support.GatewayFixture;
+import dev.affinity.gateway.support.RawBackend;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
@@ -35,12 +33,12 @@ class BrokenStreamTests {
 
     static final int SENT = 200_000;
 
-    static final ServerSocket backend = breakingBackend();
+    /** Answers {@code /length} and {@code /chunked} with part of a large body, then closes. */
+    static final RawBackend backend = RawBackend.start(BrokenStreamTests::answerPartly);
 
     @RegisterExtension
-    static final GatewayFixture hive = GatewayFixture.serviceAt(
-                    "hive", URI.create("http://127.0.0.1:" + backend.getLocalPort()))
-            .with("affinity.services.hive.mode", "sticky");
+    static final GatewayFixture hive =
+            GatewayFixture.serviceAt("hive", backend.uri()).with("affinity.services.hive.mode", "sticky");
 
     @AfterAll
     static void close() throws IOException {
@@ -88,28 +86,13 @@ class BrokenStreamTests {
         return answer.substring(answer.indexOf("\r\n\r\n") + 4);
     }
 
-    /** Answers {@code /length} and {@code /chunked} with part of a large body, then closes. */
-    private static ServerSocket breakingBackend() {
-        try {
-            ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (Socket socket = server.accept()) {
-                        answerPartly(socket);
-                    } catch (IOException closedOrGone) {
-                        // next connection
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            return server;
-        } catch (IOException ex) {
-            throw new IllegalStateException(ex);
+    private static void answerPartly(Socket socket) throws IOException {
+        try (socket) {
+            answer(socket);
         }
     }
 
-    private static void answerPartly(Socket socket) throws IOException {
+    private static void answer(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         byte[] head = new byte[8192];
         int n = in.read(head);
