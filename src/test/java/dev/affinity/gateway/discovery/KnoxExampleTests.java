@@ -1,7 +1,6 @@
 package dev.affinity.gateway.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.affinity.gateway.support.CookieClient;
 import dev.affinity.gateway.support.GatewayFixture;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
@@ -58,9 +56,7 @@ class KnoxExampleTests {
                     "management.server.port",
                     0))) {
                 int port = TestGateway.port(gateway);
-                ZookeeperDiscoveryClient discovery = gateway.getBean(ZookeeperDiscoveryClient.class);
-                await().atMost(Duration.ofSeconds(10))
-                        .until(() -> discovery.getInstances("hive-analytics").size() == 2);
+                TestGateway.awaitRoutable(gateway, "hive-analytics", 2);
 
                 assertStaysWithKnoxCookie(
                         port, "/gateway/sandbox", "http://hs2-a.example.com:10001/cliservice", "hs2-a");

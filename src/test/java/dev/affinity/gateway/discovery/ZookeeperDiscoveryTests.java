@@ -109,8 +109,7 @@ class ZookeeperDiscoveryTests {
             hive.register(a);
             hive.register(b);
             ZookeeperDiscoveryClient discovery = gateway.getBean(ZookeeperDiscoveryClient.class);
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> discovery.getInstances("hive").size() == 2);
+            TestGateway.awaitRoutable(gateway, "hive", 2);
             Map<CookieClient, String> homes = pinnedClients(port, 4);
 
             zookeeper.stop();
@@ -126,9 +125,7 @@ class ZookeeperDiscoveryTests {
     void shouldHonourKnoxCookiesOfZookeeperInstances() throws Exception {
         withZookeeper(Map.of("affinity.cookie.hash", "knox-sha256"), (zookeeper, hive, gateway, port) -> {
             backends.forEach(hive::register);
-            ZookeeperDiscoveryClient discovery = gateway.getBean(ZookeeperDiscoveryClient.class);
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> discovery.getInstances("hive").size() == 3);
+            TestGateway.awaitRoutable(gateway, "hive", 3);
 
             for (TestBackend backend : backends) {
                 CookieClient client = new CookieClient(port);

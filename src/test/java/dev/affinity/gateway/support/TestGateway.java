@@ -1,7 +1,13 @@
 package dev.affinity.gateway.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.affinity.gateway.AffinityGatewayApplication;
+import dev.affinity.gateway.registry.AffinityRegistry;
+import dev.affinity.gateway.registry.AffinityService;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,5 +95,17 @@ public final class TestGateway {
     /** The traffic port of a started gateway. */
     public static int port(ConfigurableApplicationContext context) {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /**
+     * Waits until the gateway routes {@code serviceId} to {@code count} instances. A discovery
+     * client sees a change first; the gateway's snapshot follows on its own thread, so waiting on
+     * the client alone races the first request.
+     */
+    public static void awaitRoutable(ConfigurableApplicationContext gateway, String serviceId, int count) {
+        AffinityService service = gateway.getBean(AffinityRegistry.class).service(serviceId);
+        assertThat(service).as("service " + serviceId).isNotNull();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> service.snapshots().current().members().size() == count);
     }
 }
