@@ -81,22 +81,29 @@ final class KubernetesHive implements AfterAllCallback {
                 .getInstances("hive");
     }
 
-    /** Waits until the gateway discovers exactly these pods, in this order. */
+    /** Waits until the gateway discovers exactly these pods, in this order, and routes to them. */
     void awaitPods(String... pods) {
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(discovered())
                         .extracting(ServiceInstance::getInstanceId)
                         .containsExactly(pods));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(snapshot().members())
+                        .extracting(member -> member.state().id())
+                        .containsExactlyInAnyOrder(pods));
     }
 
     AdminState adminState(String pod) {
-        Snapshot.Member member = this.gateway
+        Snapshot.Member member = snapshot().member(pod);
+        return member == null ? AdminState.ACTIVE : member.adminState();
+    }
+
+    private Snapshot snapshot() {
+        return this.gateway
                 .gateway()
                 .getBean(AffinityRegistry.class)
                 .service("hive")
                 .snapshots()
-                .current()
-                .member(pod);
-        return member == null ? AdminState.ACTIVE : member.adminState();
+                .current();
     }
 }
