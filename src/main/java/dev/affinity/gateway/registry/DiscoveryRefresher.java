@@ -14,6 +14,7 @@ import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -21,7 +22,9 @@ import reactor.core.scheduler.Schedulers;
  * Feeds every affinity service's {@link SnapshotOwner} from the {@code DiscoveryClient}: once at
  * startup, before the web server takes traffic; every {@code affinity.discovery.refresh-interval};
  * and at once when a source announces a change with a {@link HeartbeatEvent}. Discovery calls may
- * block (Kubernetes, Consul), so they run off the event loop. A failing call keeps the last list.
+ * block (Kubernetes, Consul), so they run off the event loop, one at a time: an older list read by a
+ * slow call never replaces a newer one, and a burst of changes during a call costs one more call,
+ * not one each. A failing call keeps the last list.
  */
 public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<HeartbeatEvent> {
 
@@ -41,6 +44,9 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
     private final List<DiscoveryStartup> sources;
 
     private volatile @Nullable Disposable schedule;
+
+    /** The changes announced since {@link #start}; null while stopped. */
+    private volatile Sinks.@Nullable Many<Object> changes;
 
     public DiscoveryRefresher(
             AffinityRegistry registry, DiscoveryClient discovery, Duration interval, Scheduler scheduler) {
@@ -63,13 +69,17 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
 
     @Override
     public void start() {
+        // open before the first read: a change announced during it is refreshed right after it
+        Sinks.Many<Object> announced = Sinks.many().unicast().onBackpressureBuffer();
+        this.changes = announced;
         for (AffinityService service : this.registry.services()) {
             refresh(service);
             logStartup(service, unanswered(service.serviceId()));
         }
-        this.schedule = Flux.interval(this.interval, this.interval, this.scheduler)
-                .onBackpressureDrop()
-                .concatMap(tick -> refreshAll(), 1)
+        this.schedule = Flux.<Object>merge(
+                        Flux.interval(this.interval, this.interval, this.scheduler), announced.asFlux())
+                .onBackpressureLatest()
+                .concatMap(trigger -> refreshAll().onErrorResume(DiscoveryRefresher::keepGoing), 0)
                 .subscribe();
     }
 
@@ -80,6 +90,7 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
             running.dispose();
         }
         this.schedule = null;
+        this.changes = null;
     }
 
     @Override
@@ -95,8 +106,10 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
 
     @Override
     public void onApplicationEvent(HeartbeatEvent event) {
-        if (isRunning()) {
-            refreshAll().subscribe();
+        Sinks.Many<Object> announced = this.changes;
+        if (announced != null) {
+            // sources announce from their own threads: retry the rare concurrent emission
+            announced.emitNext(event, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
         }
     }
 
@@ -105,6 +118,12 @@ public class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<H
         return Mono.fromRunnable(() -> this.registry.services().forEach(this::refresh))
                 .subscribeOn(Schedulers.boundedElastic())
                 .then();
+    }
+
+    /** A refresh that failed outside the discovery call ends neither the schedule nor the change events. */
+    private static Mono<Void> keepGoing(Throwable failure) {
+        logger.warn("Refreshing the instances from discovery failed; the last lists stay", failure);
+        return Mono.empty();
     }
 
     private void refresh(AffinityService service) {
