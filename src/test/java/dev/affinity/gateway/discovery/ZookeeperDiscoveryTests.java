@@ -47,8 +47,7 @@ class ZookeeperDiscoveryTests {
         withZookeeper(Map.of(), (zookeeper, hive, gateway, port) -> {
             hive.register(a);
             hive.register(b);
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> new CookieClient(port).get("/hive/q").statusCode() == 200);
+            TestGateway.awaitRoutable(gateway, "hive", 2);
 
             Map<CookieClient, String> homes = pinnedClients(port, 6);
             assertThat(homes.values()).containsOnly(a.name(), b.name()).contains(a.name(), b.name());

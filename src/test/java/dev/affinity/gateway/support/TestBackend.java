@@ -3,6 +3,9 @@ package dev.affinity.gateway.support;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.Channel;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -126,7 +129,27 @@ public final class TestBackend implements AutoCloseable {
             // still be answered by a backend the test has stopped
             this.channels.forEach(channel -> channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
             this.channels.clear();
+            awaitRefused();
         }
+    }
+
+    /**
+     * On the JDK's selector a closed listening socket is released only when its event loop next
+     * selects; until then the kernel still completes connects, and the gateway's request is reset
+     * after it was sent instead of being refused. A stopped process refuses at once, so wait for that.
+     */
+    private void awaitRefused() {
+        await().atMost(Duration.ofSeconds(5))
+                .pollInSameThread()
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    try (Socket probe = new Socket()) {
+                        probe.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
+                        return false;
+                    } catch (ConnectException refused) {
+                        return true;
+                    }
+                });
     }
 
     /**
