@@ -47,7 +47,8 @@ final class CheckedHive {
                 .with("affinity.services.hive.health.passive-failures", 0)
                 .with("affinity.services.hive.health.path", "/health")
                 .with("affinity.services.hive.health.interval", "200ms")
-                .with("affinity.services.hive.health.timeout", "500ms")
+                // a stopped backend refuses at once; a long timeout only spares a busy machine false alarms
+                .with("affinity.services.hive.health.timeout", "3s")
                 .with("affinity.services.hive.health.healthy-threshold", 1)
                 .with("affinity.services.hive.health.unhealthy-threshold", 1)
                 .with("spring.security.user.name", USER)

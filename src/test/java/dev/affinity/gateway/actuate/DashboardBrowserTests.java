@@ -13,7 +13,6 @@ import dev.affinity.gateway.support.TestBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,13 +137,11 @@ class DashboardBrowserTests {
     }
 
     @Test
-    void shouldShowAStoppedBackendAsUnhealthyWithinTheCheckInterval() {
+    void shouldShowAStoppedBackendAsUnhealthyAfterItsNextCheck() {
         gateway.backend("hive-c").stop();
 
-        // one failed check (200 ms) plus one page refresh (1 s), with room for a busy machine
-        awaitPage()
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> browser.cell("hive", "hive-c", "health").equals("UNHEALTHY"));
+        // one failed check (200 ms) plus one page refresh (1 s); a busy machine gets awaitPage's room
+        awaitPage().until(() -> browser.cell("hive", "hive-c", "health").equals("UNHEALTHY"));
         assertThat(browser.cell("hive", "hive-a", "health")).isEqualTo("healthy");
     }
 

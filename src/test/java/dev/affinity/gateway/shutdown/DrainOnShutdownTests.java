@@ -28,7 +28,8 @@ class DrainOnShutdownTests {
     @RegisterExtension
     static final GatewayFixture hive = GatewayFixture.service("hive", 1)
             .with("affinity.services.hive.mode", "sticky")
-            .with("affinity.shutdown.drain-delay", "2s");
+            // longer than the wait for OUT_OF_SERVICE below, so "still serving" is asked inside the delay
+            .with("affinity.shutdown.drain-delay", "5s");
 
     static final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -73,7 +74,7 @@ class DrainOnShutdownTests {
         await().atMost(Duration.ofSeconds(20)).until(() -> served.get() >= 20);
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(hive.gateway()::close);
-        await().atMost(Duration.ofSeconds(2)).untilTrue(sawOutOfService);
+        await().atMost(Duration.ofSeconds(3)).untilTrue(sawOutOfService);
         assertThat(status(traffic)).as("still serving during the drain delay").isEqualTo(200);
         closing.get();
         running.set(false);
