@@ -11,12 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A real HAProxy ({@code /usr/sbin/haproxy}, Debian's package) run in the foreground from a config text. */
 public final class HaProxy implements AutoCloseable {
 
     /** Debian's {@code haproxy} package. */
     public static final Path BINARY = Path.of("/usr/sbin/haproxy");
+
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Process process;
 
@@ -80,12 +84,19 @@ public final class HaProxy implements AutoCloseable {
         }
     }
 
-    /** A free loopback port (closed again at once, for a server to bind next). */
+    /**
+     * A free loopback port (closed again at once, for a server to bind next), never one handed out
+     * before in this JVM: a test picking several ports before binding any must not get one twice.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
         }
     }
 
