@@ -137,8 +137,8 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         if (member == null) {
             return Mono.empty(); // already ended: the client went away
         }
-        if (error == null
-                || FailureKind.of(error) != FailureKind.CLIENT) { // a slow client is not the instance's failure
+        FailureKind kind = (error != null) ? FailureKind.of(error) : null; // classified once; null: a 5xx or none
+        if (kind != FailureKind.CLIENT) { // a slow client is not the instance's failure
             attempts.service.snapshots().exchangeEnded(member.state(), failed);
         }
         if (!failed) {
@@ -147,7 +147,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
         }
         if (attempts.bodyReplayable()
                 && !exchange.getResponse().isCommitted()
-                && RetryPolicy.mayRetry(attempts, exchange.getRequest().getMethod(), error)) {
+                && RetryPolicy.mayRetry(attempts, exchange.getRequest().getMethod(), kind)) {
             if (logger.isDebugEnabled()) {
                 logger.debug(
                         "service={} instance={} failed ({}), trying another instance",
@@ -165,7 +165,7 @@ public class AffinityFilter implements GlobalFilter, Ordered {
             return Mono.empty();
         }
         finish(exchange, attempts, null);
-        return FailureMessage.answer(exchange, attempts, error);
+        return FailureMessage.answer(exchange, attempts, error, kind);
     }
 
     /** Records the finished request at one place and pins the client to the instance that answered. */

@@ -25,11 +25,10 @@ final class FailureMessage {
     }
 
     /**
-     * Answers an attempt's error that is not retried, classified once: the status and the one-line
-     * reason go together.
+     * Answers an attempt's error that is not retried, by its kind ({@link FailureKind#of}): the status
+     * and the one-line reason go together.
      */
-    static Mono<Void> answer(ServerWebExchange exchange, AttemptTracker attempts, Throwable error) {
-        FailureKind kind = FailureKind.of(error);
+    static Mono<Void> answer(ServerWebExchange exchange, AttemptTracker attempts, Throwable error, FailureKind kind) {
         if (heldByNoFallback(attempts, exchange.getRequest().getMethod(), kind)) {
             return PlainResponseWriter.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, noFallback(attempts));
         }

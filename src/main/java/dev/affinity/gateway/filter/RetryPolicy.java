@@ -11,21 +11,20 @@ final class RetryPolicy {
     private RetryPolicy() {}
 
     /**
-     * @param error the attempt's error, or {@code null} when the backend answered with a 5xx
+     * @param kind the kind of the attempt's error, or {@code null} when the backend answered with a 5xx
      */
-    static boolean mayRetry(AttemptTracker attempts, HttpMethod method, @Nullable Throwable error) {
+    static boolean mayRetry(AttemptTracker attempts, HttpMethod method, @Nullable FailureKind kind) {
         FailoverProperties failover = attempts.service.settings().getFailover();
         if (attempts.count() >= failover.getMaxAttempts()) {
             return false;
         }
-        if (error == null && !failover.isRetryOn5xx()) {
+        if (kind == null && !failover.isRetryOn5xx()) {
             return false; // Knox's rule: the backend's 5xx goes to the client as it is
         }
         if (attempts.boundByNoFallback()) {
             return false; // the client may not move: its 5xx reaches it, an I/O error becomes a 503
         }
-        FailureKind kind = (error != null) ? FailureKind.of(error) : FailureKind.AFTER_SEND;
-        return kind.retryable(method, failover.isNonIdempotent())
+        return ((kind != null) ? kind : FailureKind.AFTER_SEND).retryable(method, failover.isNonIdempotent())
                 && AffinityChooser.hasCandidate(attempts.service.snapshots().current(), attempts.failed());
     }
 }
