@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.affinity.gateway.config.ServiceProperties;
-import dev.affinity.gateway.cookie.HmacCookieValueScheme;
 import dev.affinity.gateway.support.TestOwners;
 import java.time.Duration;
 import java.util.Arrays;
@@ -90,8 +89,7 @@ class DiscoveryRefresherTests {
 
     private void start(IntFunction<List<ServiceInstance>> answers) {
         ServiceProperties settings = new ServiceProperties();
-        SnapshotOwner owner = new SnapshotOwner(
-                "hive", new HmacCookieValueScheme(TestOwners.KEY, List.of()), settings.getHealth(), this.time);
+        SnapshotOwner owner = TestOwners.owner(settings, this.time, 0);
         owner.onRebuild(snapshot -> this.built.add(snapshot.members().size()));
         AffinityRegistry registry =
                 new AffinityRegistry(List.of(new AffinityService("hive", settings, "AFFINITY-hive", owner)));

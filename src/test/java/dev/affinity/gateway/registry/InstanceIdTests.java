@@ -3,7 +3,6 @@ package dev.affinity.gateway.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affinity.gateway.config.ServiceProperties;
-import dev.affinity.gateway.cookie.HmacCookieValueScheme;
 import dev.affinity.gateway.support.TestOwners;
 import java.util.List;
 import java.util.Objects;
@@ -19,11 +18,7 @@ import reactor.core.scheduler.Schedulers;
 @ExtendWith(OutputCaptureExtension.class)
 class InstanceIdTests {
 
-    private final SnapshotOwner owner = new SnapshotOwner(
-            "hive",
-            new HmacCookieValueScheme(TestOwners.KEY, List.of()),
-            new ServiceProperties().getHealth(),
-            Schedulers.single());
+    private final SnapshotOwner owner = TestOwners.owner(new ServiceProperties(), Schedulers.single(), 0);
 
     @Test
     void shouldGiveInstancesWhosePathSafeIdsCollideDistinctIds() {

@@ -4,9 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +53,7 @@ public final class HaProxy implements AutoCloseable {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("haproxy exited: " + haProxy.log());
                 }
-                return accepts(port);
+                return RawHttp.accepts(port);
             });
             return haProxy;
         } catch (IOException ex) {
@@ -97,15 +95,6 @@ public final class HaProxy implements AutoCloseable {
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
-        }
-    }
-
-    static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException ex) {
-            return false;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.affinity.gateway.support;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,16 @@ import java.nio.charset.StandardCharsets;
 public final class RawHttp {
 
     private RawHttp() {}
+
+    /** Whether something listens on this loopback port (a connect within 500 ms). */
+    public static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException ex) {
+            return false;
+        }
+    }
 
     /** Sends {@code request} (ISO-8859-1) and returns everything received within 5 s, until the connection closed. */
     public static String exchange(int port, String request) throws IOException {

@@ -3,9 +3,6 @@ package dev.affinity.gateway.support;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.Channel;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -142,14 +139,7 @@ public final class TestBackend implements AutoCloseable {
         await().atMost(Duration.ofSeconds(5))
                 .pollInSameThread()
                 .pollInterval(Duration.ofMillis(10))
-                .until(() -> {
-                    try (Socket probe = new Socket()) {
-                        probe.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
-                        return false;
-                    } catch (ConnectException refused) {
-                        return true;
-                    }
-                });
+                .until(() -> !RawHttp.accepts(this.port));
     }
 
     /**
